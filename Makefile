@@ -1,0 +1,95 @@
+# grantsfund: `make run` to use the service, `make test` to check it. `make help` lists the rest.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+FLASK := FLASK_APP=wsgi.py $(VENV)/bin/flask
+GOVUK := node_modules/govuk-frontend/dist/govuk
+# Browsers treat http://127.0.0.1 as secure, but local tools do not; `make run` serves plain HTTP.
+RUN_ENV := SESSION_COOKIE_SECURE=false
+
+.PHONY: help run test install install-dev assets db seed lint fmt typecheck test-sqlite test-postgres test-browser \
+        system-packages check-migrations bench clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
+
+run: install assets db seed ## Install everything, migrate, load demo data once and serve on http://127.0.0.1:5000
+	$(RUN_ENV) $(FLASK) run --host 127.0.0.1 --port 5000
+
+test: install-dev assets system-packages lint test-sqlite test-postgres test-browser ## Install everything and run the whole suite
+
+$(VENV)/bin/python:
+	python3 -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+
+$(VENV)/.installed: requirements.txt $(VENV)/bin/python
+	$(PIP) install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt $(VENV)/.installed
+	$(PIP) install --quiet -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.installed ## Create the virtual environment with the pinned packages
+
+install-dev: $(VENV)/.installed-dev ## The same, with the test tools
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+static/app.css: node_modules/.installed assets/app.scss
+	mkdir -p static/images
+	npx sass --pkg-importer=node --style=compressed --quiet --no-source-map assets/app.scss static/app.css
+
+static/app.js: node_modules/.installed assets/app.js assets/images/favicon.svg
+	mkdir -p static/images
+	cp $(GOVUK)/govuk-frontend.min.js static/
+	cp assets/app.js static/app.js
+	cp assets/images/favicon.svg static/images/
+
+assets: static/app.css static/app.js ## Build the CSS and JavaScript from GOV.UK Frontend (npm)
+
+db: install ## Bring the database schema up to date
+	mkdir -p instance
+	$(FLASK) db upgrade
+
+seed: install ## Load the demo data (safe to run again)
+	$(FLASK) demo seed
+
+lint: install-dev ## Ruff (lint and format check) and mypy
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+
+fmt: install-dev ## Format the code
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+check-migrations: install ## Fail if the models and the migrations disagree
+	$(FLASK) db upgrade && $(FLASK) db check
+
+system-packages: ## As root on Debian: install Chromium and PostgreSQL for the browser and database layers
+	@if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  if ! command -v chromium >/dev/null || [ ! -x /usr/lib/postgresql/15/bin/initdb ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium postgresql >/dev/null; \
+	  fi; \
+	else echo "Not root on Debian: using whatever Chromium and PostgreSQL are already installed."; fi
+
+test-sqlite: install-dev assets ## The suite on SQLite (no browser)
+	$(VENV)/bin/pytest -m "not browser" -q
+
+test-postgres: install-dev ## The suite again on a throwaway PostgreSQL
+	scripts/with-postgres.sh $(VENV)/bin/pytest -m "not browser" -q
+
+test-browser: install-dev assets ## Playwright journeys in Chromium, with axe-core checks and screenshots
+	scripts/browser-tests.sh $(VENV)/bin/pytest -m browser -q
+
+bench: install-dev assets ## Compare a signed-in page with a bare Flask + SQLAlchemy page doing the same work
+	$(PY) bench/run.py
+
+clean: ## Remove built files, the virtual environment and the local database
+	rm -rf $(VENV) node_modules static instance .pytest_cache

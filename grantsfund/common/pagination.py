@@ -1,0 +1,3 @@
+"""Lists show this many rows a page."""
+
+PER_PAGE = 50

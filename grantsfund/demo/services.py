@@ -1,0 +1,60 @@
+"""Demo data: one login per role, so a newcomer can see every part of the service."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from grantsfund.accounts.models import Role, User, UserRole
+from grantsfund.accounts.passwords import hash_password
+from grantsfund.accounts.services import find_user_by_email
+from grantsfund.audit import services as audit
+from grantsfund.common.actor import Actor
+from grantsfund.common.dates import utcnow
+from grantsfund.extensions import db
+
+DEMO_PASSWORD = "community-fund-demo"
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    email: str
+    full_name: str
+    roles: frozenset[Role]
+
+
+DEMO_USERS = [
+    DemoUser("applicant@example.org", "Amira Khan", frozenset({Role.APPLICANT})),
+    DemoUser("officer@example.gov.uk", "Gareth Owen", frozenset({Role.GRANTS_OFFICER})),
+    DemoUser("assessor@example.gov.uk", "Priya Shah", frozenset({Role.ASSESSOR})),
+    DemoUser("panel@example.gov.uk", "Tom Brennan", frozenset({Role.PANEL_MEMBER})),
+    DemoUser("chair@example.gov.uk", "Grace Adeyemi", frozenset({Role.PANEL_MEMBER, Role.PANEL_CHAIR})),
+    DemoUser("finance@example.gov.uk", "Wei Chen", frozenset({Role.FINANCE_OFFICER})),
+    DemoUser("admin@example.gov.uk", "Sam Taylor", frozenset({Role.ADMINISTRATOR})),
+]
+
+
+@dataclass
+class SeedReport:
+    added: int = 0
+    existing: int = 0
+
+
+def seed_users(demo_users: Iterable[DemoUser]) -> SeedReport:
+    report = SeedReport()
+    now = utcnow()
+    password_hash = hash_password(DEMO_PASSWORD)
+    for demo in demo_users:
+        if find_user_by_email(demo.email) is not None:
+            report.existing += 1
+            continue
+        user = User(email=demo.email, full_name=demo.full_name, password_hash=password_hash, email_verified_at=now,
+                    created_at=now, role_grants=[UserRole(role=role, granted_at=now) for role in sorted(demo.roles)])
+        db.session.add(user)
+        audit.record(actor=Actor.system(), action="user.seeded", obj=user, after={"roles": demo.roles}, now=now)
+        report.added += 1
+    return report
+
+
+def commit() -> None:
+    db.session.commit()

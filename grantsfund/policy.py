@@ -1,0 +1,96 @@
+"""Who may do what to which object: the one place the service decides.
+
+Every view declares its rule with `@public` or `@requires(action)`; a test walks the URL map and
+fails for any view without one. Object-level checks call `authorize(user, action, obj)`.
+Rules are pure functions of already-loaded objects and run no queries.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from flask import abort
+from flask_login import current_user
+from werkzeug.exceptions import Forbidden, NotFound
+
+from grantsfund.accounts.models import Role, User
+from grantsfund.extensions import login_manager
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+PUBLIC = "public"
+
+
+def _has(role: Role) -> Callable[[User], bool]:
+    return lambda user: user.has_role(role)
+
+
+def _signed_in(user: User) -> bool:
+    return True
+
+
+# Actions that depend only on who the person is.
+ROLE_RULES: dict[str, Callable[[User], bool]] = {
+    "use_account": _signed_in,
+    "manage_users": _has(Role.ADMINISTRATOR),
+    "view_audit_log": _has(Role.ADMINISTRATOR),
+    "manage_outbox": _has(Role.ADMINISTRATOR),
+}
+
+# Who may know an object exists at all; a type with no rule is hidden from everyone.
+VISIBILITY_RULES: dict[type, Callable[[User, Any], bool]] = {
+    User: lambda viewer, user: viewer.id == user.id or viewer.has_role(Role.ADMINISTRATOR),
+}
+
+
+def can_see(user: Any, obj: Any) -> bool:
+    if not getattr(user, "is_authenticated", False):
+        return False
+    rule = VISIBILITY_RULES.get(type(obj))
+    return rule is not None and rule(user, obj)
+
+
+def can(user: Any, action: str, obj: Any = None) -> bool:
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if obj is not None and not can_see(user, obj):
+        return False
+    return ROLE_RULES[action](user)
+
+
+def authorize(user: Any, action: str, obj: Any = None) -> None:
+    """Refuse with 404 when the person may not know the object exists, 403 otherwise."""
+    if obj is not None and not can_see(user, obj):
+        raise NotFound()
+    if not can(user, action, obj):
+        raise Forbidden()
+
+
+def public(view: F) -> F:
+    """Anyone may use this view, signed in or not."""
+    view.policy = PUBLIC  # type: ignore[attr-defined]
+    return view
+
+
+def requires(action: str) -> Callable[[F], F]:
+    """The person must be signed in, and the role rule for `action` must allow them."""
+    if action not in ROLE_RULES:
+        raise KeyError(f"no policy rule named {action!r}")
+
+    def decorator(view: F) -> F:
+        @functools.wraps(view)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            if not current_user.is_authenticated:
+                return login_manager.unauthorized()
+            if not can(current_user, action):
+                abort(403)
+            return view(*args, **kwargs)
+
+        wrapper.policy = action  # type: ignore[attr-defined]
+        return wrapper  # type: ignore[return-value]
+
+    return decorator
+
+
