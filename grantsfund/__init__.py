@@ -79,7 +79,8 @@ def _init_templates(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from grantsfund.accounts.views import admin_bp, bp as accounts_bp
+    from grantsfund.accounts.views import admin_bp
+    from grantsfund.accounts.views import bp as accounts_bp
     from grantsfund.audit.views import bp as audit_bp
     from grantsfund.notifications.views import bp as notifications_bp
     from grantsfund.pages.views import bp as pages_bp

@@ -63,9 +63,9 @@ def can(user: Any, action: str, obj: Any = None) -> bool:
 def authorize(user: Any, action: str, obj: Any = None) -> None:
     """Refuse with 404 when the person may not know the object exists, 403 otherwise."""
     if obj is not None and not can_see(user, obj):
-        raise NotFound()
+        raise NotFound
     if not can(user, action, obj):
-        raise Forbidden()
+        raise Forbidden
 
 
 def public(view: F) -> F:
@@ -92,5 +92,3 @@ def requires(action: str) -> Callable[[F], F]:
         return wrapper  # type: ignore[return-value]
 
     return decorator
-
-

@@ -35,7 +35,10 @@ def full_name_field() -> StringField:
     return StringField(
         "Full name",
         widget=GovTextInput(),
-        validators=[InputRequired("Enter your full name"), Length(max=200, message="Full name must be 200 characters or fewer")],
+        validators=[
+            InputRequired("Enter your full name"),
+            Length(max=200, message="Full name must be 200 characters or fewer"),
+        ],
         render_kw={"autocomplete": "name", "spellcheck": "false"},
     )
 
@@ -50,7 +53,9 @@ class RegisterForm(BaseForm):
 class SignInForm(BaseForm):
     email = email_field()
     password = PasswordField(
-        "Password", widget=GovPasswordInput(), validators=[InputRequired("Enter your password")],
+        "Password",
+        widget=GovPasswordInput(),
+        validators=[InputRequired("Enter your password")],
         render_kw={"autocomplete": "current-password"},
     )
     submit = SubmitField("Sign in", widget=GovSubmitInput())
@@ -70,7 +75,8 @@ class ConfirmForm(BaseForm):
 class NewPasswordForm(BaseForm):
     password = new_password_field()
     confirm = PasswordField(
-        "Confirm your password", widget=GovPasswordInput(),
+        "Confirm your password",
+        widget=GovPasswordInput(),
         validators=[InputRequired("Confirm your password"), EqualTo("password", "Passwords must match")],
         render_kw={"autocomplete": "new-password"},
     )
@@ -79,7 +85,9 @@ class NewPasswordForm(BaseForm):
 
 class ChangePasswordForm(NewPasswordForm):
     current_password = PasswordField(
-        "Current password", widget=GovPasswordInput(), validators=[InputRequired("Enter your current password")],
+        "Current password",
+        widget=GovPasswordInput(),
+        validators=[InputRequired("Enter your current password")],
         render_kw={"autocomplete": "current-password"},
     )
     password = new_password_field("New password")
@@ -90,8 +98,9 @@ def role_choices() -> list[SelectChoice]:
 
 
 class RolesForm(BaseForm):
-    roles = SelectMultipleField("Roles", widget=GovCheckboxesInput(), choices=role_choices,
-                                description="Select all that apply.")
+    roles = SelectMultipleField(
+        "Roles", widget=GovCheckboxesInput(), choices=role_choices, description="Select all that apply."
+    )
     submit = SubmitField("Save roles", widget=GovSubmitInput())
 
     def selected_roles(self) -> set[Role]:
@@ -100,17 +109,26 @@ class RolesForm(BaseForm):
 
 class InviteStaffForm(RolesForm):
     full_name = StringField(
-        "Full name", widget=GovTextInput(),
-        validators=[InputRequired("Enter their full name"), Length(max=200, message="Full name must be 200 characters or fewer")],
+        "Full name",
+        widget=GovTextInput(),
+        validators=[
+            InputRequired("Enter their full name"),
+            Length(max=200, message="Full name must be 200 characters or fewer"),
+        ],
     )
     email = EmailField(
-        "Email address", widget=GovTextInput(),
+        "Email address",
+        widget=GovTextInput(),
         validators=[InputRequired("Enter their email address"), Length(max=320), Email(EMAIL_HINT)],
         render_kw={"spellcheck": "false"},
     )
-    roles = SelectMultipleField("Roles", widget=GovCheckboxesInput(), choices=role_choices,
-                                validators=[InputRequired("Select at least one role")],
-                                description="Select all that apply.")
+    roles = SelectMultipleField(
+        "Roles",
+        widget=GovCheckboxesInput(),
+        choices=role_choices,
+        validators=[InputRequired("Select at least one role")],
+        description="Select all that apply.",
+    )
     submit = SubmitField("Send invitation", widget=GovSubmitInput())
 
 

@@ -43,7 +43,7 @@ def new_session_token() -> str:
     return secrets.token_urlsafe(32)
 
 
-class User(db.Model):  # type: ignore[name-defined,misc]
+class User(db.Model):  # type: ignore[name-defined]
     __tablename__ = "users"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -96,7 +96,7 @@ class User(db.Model):  # type: ignore[name-defined,misc]
         return f"<User {self.id} {self.email}>"
 
 
-class UserRole(db.Model):  # type: ignore[name-defined,misc]
+class UserRole(db.Model):  # type: ignore[name-defined]
     __tablename__ = "user_roles"
 
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
@@ -112,7 +112,7 @@ class TokenPurpose(enum.StrEnum):
     INVITATION = "invitation"
 
 
-class AccountToken(db.Model):  # type: ignore[name-defined,misc]
+class AccountToken(db.Model):  # type: ignore[name-defined]
     """A one-time link sent by email. Only a hash is kept, so a database leak reveals no usable link."""
 
     __tablename__ = "account_tokens"

@@ -17,8 +17,8 @@ from grantsfund.audit import services as audit
 from grantsfund.common.actor import Actor
 from grantsfund.common.dates import utcnow
 from grantsfund.common.errors import DomainError
-from grantsfund.extensions import db
 from grantsfund.common.pagination import PER_PAGE
+from grantsfund.extensions import db
 from grantsfund.notifications.services import queue_email
 
 STAFF_ROLES = frozenset(Role) - {Role.APPLICANT}
@@ -90,7 +90,10 @@ def issue_token(user: User, purpose: TokenPurpose, *, now: datetime) -> str:
     hours = current_app.config[TOKEN_HOURS_SETTING[purpose]]
     db.session.add(
         AccountToken(
-            user=user, purpose=purpose, token_hash=_hash_token(raw), created_at=now,
+            user=user,
+            purpose=purpose,
+            token_hash=_hash_token(raw),
+            created_at=now,
             expires_at=now + timedelta(hours=hours),
         )
     )
@@ -110,7 +113,7 @@ def find_valid_token(raw: str, purpose: TokenPurpose, *, now: datetime | None = 
 def _use_token(raw: str, purpose: TokenPurpose, *, now: datetime) -> User:
     token = find_valid_token(raw, purpose, now=now)
     if token is None:
-        raise InvalidToken()
+        raise InvalidToken
     token.used_at = now
     return token.user
 
@@ -135,11 +138,17 @@ def register(*, full_name: str, email: str, password: str, actor: Actor, now: da
     _check_password(password, email=email, full_name=full_name)
     existing = find_user_by_email(email)
     if existing is not None:
-        queue_email(to=email, template="accounts/already_registered", context={"full_name": existing.full_name},
-                    now=now)
+        queue_email(
+            to=email, template="accounts/already_registered", context={"full_name": existing.full_name}, now=now
+        )
         return
-    user = User(full_name=full_name, email=email, password_hash=hash_password(password), created_at=now,
-                role_grants=[UserRole(role=Role.APPLICANT, granted_at=now)])
+    user = User(
+        full_name=full_name,
+        email=email,
+        password_hash=hash_password(password),
+        created_at=now,
+        role_grants=[UserRole(role=Role.APPLICANT, granted_at=now)],
+    )
     db.session.add(user)
     audit.record(actor=actor, action="user.registered", obj=user, after={"email": email, "roles": user.roles}, now=now)
     _send_verification(user, now=now)
@@ -147,8 +156,9 @@ def register(*, full_name: str, email: str, password: str, actor: Actor, now: da
 
 def _send_verification(user: User, *, now: datetime) -> None:
     token = issue_token(user, TokenPurpose.VERIFY_EMAIL, now=now)
-    queue_email(to=user.email, template="accounts/verify_email",
-                context={"full_name": user.full_name, "token": token}, now=now)
+    queue_email(
+        to=user.email, template="accounts/verify_email", context={"full_name": user.full_name, "token": token}, now=now
+    )
 
 
 def resend_verification(*, email: str, now: datetime | None = None) -> None:
@@ -173,12 +183,12 @@ def authenticate(*, email: str, password: str, actor: Actor, now: datetime | Non
     user = find_user_by_email(email)
     if user is None or not user.is_active:
         verify_password(None, password)
-        raise SignInFailed()
+        raise SignInFailed
     if user.locked_until is not None and user.locked_until > now:
-        raise SignInFailed()
+        raise SignInFailed
     if not verify_password(user.password_hash, password):
         _record_failed_sign_in(user, actor=actor, now=now)
-        raise SignInFailed()
+        raise SignInFailed
     if not user.is_verified:
         raise EmailNotVerified(user)
     _clear_lockout(user)
@@ -189,15 +199,20 @@ def authenticate(*, email: str, password: str, actor: Actor, now: datetime | Non
 
 def _record_failed_sign_in(user: User, *, actor: Actor, now: datetime) -> None:
     user.failed_sign_ins += 1
-    audit.record(actor=actor, action="user.sign_in_failed", obj=user, after={"failed_sign_ins": user.failed_sign_ins},
-                 now=now)
+    audit.record(
+        actor=actor, action="user.sign_in_failed", obj=user, after={"failed_sign_ins": user.failed_sign_ins}, now=now
+    )
     if user.failed_sign_ins >= current_app.config["LOCKOUT_THRESHOLD"]:
         minutes = current_app.config["LOCKOUT_MINUTES"]
         user.locked_until = now + timedelta(minutes=minutes)
         user.failed_sign_ins = 0
         audit.record(actor=actor, action="user.locked", obj=user, after={"locked_until": user.locked_until}, now=now)
-        queue_email(to=user.email, template="accounts/account_locked",
-                    context={"full_name": user.full_name, "minutes": minutes}, now=now)
+        queue_email(
+            to=user.email,
+            template="accounts/account_locked",
+            context={"full_name": user.full_name, "minutes": minutes},
+            now=now,
+        )
 
 
 def sign_out(user: User, *, actor: Actor) -> None:
@@ -213,16 +228,19 @@ def request_password_reset(*, email: str, now: datetime | None = None) -> None:
     if user is None or not user.is_active:
         return
     token = issue_token(user, TokenPurpose.RESET_PASSWORD, now=now)
-    queue_email(to=user.email, template="accounts/reset_password",
-                context={"full_name": user.full_name, "token": token,
-                         "hours": current_app.config["RESET_TOKEN_HOURS"]}, now=now)
+    queue_email(
+        to=user.email,
+        template="accounts/reset_password",
+        context={"full_name": user.full_name, "token": token, "hours": current_app.config["RESET_TOKEN_HOURS"]},
+        now=now,
+    )
 
 
 def reset_password(raw_token: str, *, password: str, actor: Actor, now: datetime | None = None) -> User:
     now = now or utcnow()
     token = find_valid_token(raw_token, TokenPurpose.RESET_PASSWORD, now=now)
     if token is None:
-        raise InvalidToken()
+        raise InvalidToken
     _check_password(password, email=token.user.email, full_name=token.user.full_name)
     user = _use_token(raw_token, TokenPurpose.RESET_PASSWORD, now=now)
     _set_password(user, password)
@@ -248,8 +266,9 @@ def change_password(user: User, *, current_password: str, new_password: str, act
     queue_email(to=user.email, template="accounts/password_changed", context={"full_name": user.full_name})
 
 
-def invite_staff(*, full_name: str, email: str, roles: Iterable[Role], actor: Actor,
-                 now: datetime | None = None) -> User:
+def invite_staff(
+    *, full_name: str, email: str, roles: Iterable[Role], actor: Actor, now: datetime | None = None
+) -> User:
     """Invite a member of staff: a new account gets a link to set a password; an existing one gains the roles."""
     now = now or utcnow()
     email = normalise_email(email)
@@ -259,11 +278,19 @@ def invite_staff(*, full_name: str, email: str, roles: Iterable[Role], actor: Ac
     user = find_user_by_email(email)
     if user is not None:
         set_roles(user, roles | user.roles, actor=actor, now=now)
-        queue_email(to=email, template="accounts/roles_changed",
-                    context={"full_name": user.full_name, "roles": sorted(role.label for role in user.roles)}, now=now)
+        queue_email(
+            to=email,
+            template="accounts/roles_changed",
+            context={"full_name": user.full_name, "roles": sorted(role.label for role in user.roles)},
+            now=now,
+        )
         return user
-    user = User(full_name=full_name, email=email, created_at=now,
-                role_grants=[UserRole(role=role, granted_at=now) for role in sorted(roles)])
+    user = User(
+        full_name=full_name,
+        email=email,
+        created_at=now,
+        role_grants=[UserRole(role=role, granted_at=now) for role in sorted(roles)],
+    )
     db.session.add(user)
     audit.record(actor=actor, action="user.invited", obj=user, after={"email": email, "roles": roles}, now=now)
     _send_invitation(user, invited_by=actor, now=now)
@@ -273,10 +300,18 @@ def invite_staff(*, full_name: str, email: str, roles: Iterable[Role], actor: Ac
 def _send_invitation(user: User, *, invited_by: Actor, now: datetime) -> None:
     token = issue_token(user, TokenPurpose.INVITATION, now=now)
     inviter = invited_by.user.full_name if invited_by.user else current_app.config["COUNCIL_NAME"]
-    queue_email(to=user.email, template="accounts/invitation",
-                context={"full_name": user.full_name, "token": token, "invited_by": inviter,
-                         "roles": sorted(role.label for role in user.roles),
-                         "days": current_app.config["INVITATION_TOKEN_HOURS"] // 24}, now=now)
+    queue_email(
+        to=user.email,
+        template="accounts/invitation",
+        context={
+            "full_name": user.full_name,
+            "token": token,
+            "invited_by": inviter,
+            "roles": sorted(role.label for role in user.roles),
+            "days": current_app.config["INVITATION_TOKEN_HOURS"] // 24,
+        },
+        now=now,
+    )
 
 
 def resend_invitation(user: User, *, actor: Actor, now: datetime | None = None) -> None:
@@ -291,7 +326,7 @@ def accept_invitation(raw_token: str, *, password: str, actor: Actor, now: datet
     now = now or utcnow()
     token = find_valid_token(raw_token, TokenPurpose.INVITATION, now=now)
     if token is None:
-        raise InvalidToken()
+        raise InvalidToken
     _check_password(password, email=token.user.email, full_name=token.user.full_name)
     user = _use_token(raw_token, TokenPurpose.INVITATION, now=now)
     _set_password(user, password)
@@ -307,13 +342,13 @@ def set_roles(user: User, roles: Iterable[Role], *, actor: Actor, now: datetime 
     if wanted == before:
         return
     if actor.user_id == user.id and Role.ADMINISTRATOR in before and Role.ADMINISTRATOR not in wanted:
-        raise DomainError("You cannot remove your own administrator role. Ask another administrator.",
-                          field="roles")
+        raise DomainError("You cannot remove your own administrator role. Ask another administrator.", field="roles")
     user.role_grants = [grant for grant in user.role_grants if grant.role in wanted] + [
         UserRole(role=role, granted_at=now) for role in sorted(wanted - before)
     ]
-    audit.record(actor=actor, action="user.roles_changed", obj=user, before={"roles": before},
-                 after={"roles": wanted}, now=now)
+    audit.record(
+        actor=actor, action="user.roles_changed", obj=user, before={"roles": before}, after={"roles": wanted}, now=now
+    )
 
 
 def disable_user(user: User, *, actor: Actor, now: datetime | None = None) -> None:

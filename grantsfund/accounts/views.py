@@ -50,8 +50,9 @@ def register() -> ResponseReturnValue:
     form = forms.RegisterForm()
     if form.validate_on_submit():
         try:
-            services.register(full_name=form.full_name.data, email=form.email.data, password=form.password.data,
-                              actor=current_actor())
+            services.register(
+                full_name=form.full_name.data, email=form.email.data, password=form.password.data, actor=current_actor()
+            )
         except DomainError as error:
             form.add_error(error.field, error.message)
         else:
@@ -191,8 +192,12 @@ def change_password() -> ResponseReturnValue:
     form = forms.ChangePasswordForm()
     if form.validate_on_submit():
         try:
-            services.change_password(current_user, current_password=form.current_password.data,
-                                     new_password=form.password.data, actor=current_actor())
+            services.change_password(
+                current_user,
+                current_password=form.current_password.data,
+                new_password=form.password.data,
+                actor=current_actor(),
+            )
         except DomainError as error:
             form.add_error(error.field, error.message)
         else:
@@ -228,8 +233,9 @@ def invite_user() -> ResponseReturnValue:
     form = forms.InviteStaffForm()
     if form.validate_on_submit():
         try:
-            user = services.invite_staff(full_name=form.full_name.data, email=form.email.data,
-                                         roles=form.selected_roles(), actor=current_actor())
+            user = services.invite_staff(
+                full_name=form.full_name.data, email=form.email.data, roles=form.selected_roles(), actor=current_actor()
+            )
         except DomainError as error:
             form.add_error(error.field, error.message)
         else:

@@ -13,14 +13,30 @@ class AuditFilterForm(BaseForm):
     class Meta:
         csrf = False
 
-    action = StringField("Action starts with", widget=GovTextInput(), validators=[Optional(), Length(max=100)],
-                         description="For example, user.roles_changed or user.")
+    action = StringField(
+        "Action starts with",
+        widget=GovTextInput(),
+        validators=[Optional(), Length(max=100)],
+        description="For example, user.roles_changed or user.",
+    )
     object_type = SelectField("Object", widget=GovSelect(), validators=[Optional()], validate_choice=False)
-    actor_email = StringField("Done by (email contains)", widget=GovTextInput(), validators=[Optional(), Length(max=320)])
-    date_from = DateField("From (day/month/year)", widget=GovTextInput(), validators=[Optional()],
-                          format=["%d/%m/%Y", "%Y-%m-%d"], description="For example, 27/3/2026")
-    date_to = DateField("To (day/month/year)", widget=GovTextInput(), validators=[Optional()],
-                        format=["%d/%m/%Y", "%Y-%m-%d"], description="For example, 31/3/2026")
+    actor_email = StringField(
+        "Done by (email contains)", widget=GovTextInput(), validators=[Optional(), Length(max=320)]
+    )
+    date_from = DateField(
+        "From (day/month/year)",
+        widget=GovTextInput(),
+        validators=[Optional()],
+        format=["%d/%m/%Y", "%Y-%m-%d"],
+        description="For example, 27/3/2026",
+    )
+    date_to = DateField(
+        "To (day/month/year)",
+        widget=GovTextInput(),
+        validators=[Optional()],
+        format=["%d/%m/%Y", "%Y-%m-%d"],
+        description="For example, 31/3/2026",
+    )
     submit = SubmitField("Filter", widget=GovSubmitInput())
 
     def validate_date_to(self, field: DateField) -> None:

@@ -13,7 +13,7 @@ from grantsfund.common.dates import UTCDateTime, utcnow
 from grantsfund.extensions import db
 
 
-class AuditEvent(db.Model):  # type: ignore[name-defined,misc]
+class AuditEvent(db.Model):  # type: ignore[name-defined]
     __tablename__ = "audit_events"
 
     id: Mapped[int] = mapped_column(primary_key=True)

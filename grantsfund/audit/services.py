@@ -14,8 +14,8 @@ from sqlalchemy.orm import joinedload
 from grantsfund.accounts.models import User
 from grantsfund.audit.models import AuditEvent
 from grantsfund.common.actor import Actor
-from grantsfund.common.pagination import PER_PAGE
 from grantsfund.common.dates import london_to_utc, utcnow
+from grantsfund.common.pagination import PER_PAGE
 from grantsfund.extensions import db
 
 

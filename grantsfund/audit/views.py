@@ -22,8 +22,11 @@ def list_events() -> ResponseReturnValue:
     criteria = services.AuditFilter()
     if request.args and form.validate():
         criteria = services.AuditFilter(
-            action=form.action.data or "", object_type=form.object_type.data or "",
-            actor_email=form.actor_email.data or "", date_from=form.date_from.data, date_to=form.date_to.data,
+            action=form.action.data or "",
+            object_type=form.object_type.data or "",
+            actor_email=form.actor_email.data or "",
+            date_from=form.date_from.data,
+            date_to=form.date_to.data,
         )
     page = services.list_events(criteria, page=page_number())
     return render_template("audit/list_events.html", form=form, page=page)

@@ -20,7 +20,7 @@ class BaseForm(FlaskForm):
             filters = unbound_field.kwargs.get("filters", [])
             if _strip not in filters:
                 unbound_field.kwargs["filters"] = [*filters, _strip]
-            return unbound_field.bind(form=form, **options)  # type: ignore[no-any-return]
+            return unbound_field.bind(form=form, **options)
 
     def add_error(self, field_name: str | None, message: str) -> None:
         """Attach a service's refusal to a field, or to the first field when it names none,

@@ -11,7 +11,7 @@ from grantsfund.common.actor import Actor
 
 
 def current_actor() -> Actor:
-    user = current_user._get_current_object() if current_user.is_authenticated else None  # type: ignore[attr-defined]
+    user = current_user._get_current_object() if current_user.is_authenticated else None
     return Actor(user=user, ip_address=request.remote_addr)
 
 

@@ -48,8 +48,14 @@ def seed_users(demo_users: Iterable[DemoUser]) -> SeedReport:
         if find_user_by_email(demo.email) is not None:
             report.existing += 1
             continue
-        user = User(email=demo.email, full_name=demo.full_name, password_hash=password_hash, email_verified_at=now,
-                    created_at=now, role_grants=[UserRole(role=role, granted_at=now) for role in sorted(demo.roles)])
+        user = User(
+            email=demo.email,
+            full_name=demo.full_name,
+            password_hash=password_hash,
+            email_verified_at=now,
+            created_at=now,
+            role_grants=[UserRole(role=role, granted_at=now) for role in sorted(demo.roles)],
+        )
         db.session.add(user)
         audit.record(actor=Actor.system(), action="user.seeded", obj=user, after={"roles": demo.roles}, now=now)
         report.added += 1

@@ -20,7 +20,7 @@ class OutboxStatus(enum.StrEnum):
     FAILED = "failed"
 
 
-class OutboxMessage(db.Model):  # type: ignore[name-defined,misc]
+class OutboxMessage(db.Model):  # type: ignore[name-defined]
     __tablename__ = "outbox_messages"
     __table_args__ = (Index("ix_outbox_messages_due", "status", "next_attempt_at"),)
 

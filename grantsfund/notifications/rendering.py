@@ -23,9 +23,12 @@ def render_email(template: str, context: dict[str, Any]) -> RenderedEmail:
     """
     stage, name = template.split("/", 1)
     env = current_app.jinja_env
-    values = {**context, "council_name": current_app.config["COUNCIL_NAME"],
-              "service_name": current_app.config["SERVICE_NAME"],
-              "support_email": current_app.config["SUPPORT_EMAIL"]}
+    values = {
+        **context,
+        "council_name": current_app.config["COUNCIL_NAME"],
+        "service_name": current_app.config["SERVICE_NAME"],
+        "support_email": current_app.config["SUPPORT_EMAIL"],
+    }
     with current_app.test_request_context(base_url=current_app.config["BASE_URL"]):
         text_module = env.get_template(f"{stage}/emails/{name}.txt").make_module(values)
         html = env.get_template(f"{stage}/emails/{name}.html").render(values)
