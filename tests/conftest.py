@@ -14,6 +14,7 @@ from bs4 import BeautifulSoup
 from flask import Flask
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
+from flask_sqlalchemy.session import Session as FlaskSession
 from sqlalchemy import event, select, text
 from werkzeug.test import TestResponse
 
@@ -47,10 +48,18 @@ def error_messages(response: TestResponse) -> list[str]:
 
 
 class Client(FlaskClient):
-    """Checks every HTML page it receives for well-formed markup and a title."""
+    """Speaks HTTPS (the session cookie is Secure) and checks every HTML page for well-formed markup and a title."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.environ_base["wsgi.url_scheme"] = "https"
 
     def open(self, *args: Any, **kwargs: Any) -> TestResponse:
-        response = super().open(*args, **kwargs)
+        # Each request gets its own app context, as in production: a fresh `g` and a fresh database
+        # session (on the test's connection). Afterwards the test's own objects are re-read.
+        with self.application.app_context():
+            response = super().open(*args, **kwargs)
+        db.session.expire_all()
         if response.mimetype == "text/html" and response.status_code != 302:
             html5lib.HTMLParser(strict=True).parse(response.get_data(as_text=True))
             title = page(response).title
@@ -70,6 +79,13 @@ class Client(FlaskClient):
     def submit(self, url: str, data: dict[str, Any] | None = None, **kwargs: Any) -> TestResponse:
         """POST a form the way the browser does: with the session's CSRF token."""
         return self.post(url, data={"csrf_token": self.csrf_token(), **(data or {})}, **kwargs)
+
+
+class _ConnectionBoundSession(FlaskSession):
+    """Flask-SQLAlchemy's session picks an engine per model; in a test it must use the test's connection."""
+
+    def get_bind(self, *args: Any, **kwargs: Any) -> Any:
+        return self.bind
 
 
 def _sqlite_savepoints(engine: Any) -> None:
@@ -107,6 +123,8 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
             _empty_postgresql()
         upgrade()
         yield app
+        # Close the pooled connections, or psycopg warns (an error here) when they are garbage-collected.
+        db.engine.dispose()
 
 
 @pytest.fixture(autouse=True)
@@ -120,7 +138,9 @@ def _isolated(app: Flask, request: pytest.FixtureRequest) -> Iterator[None]:
     connection = db.engine.connect()
     outer = connection.begin()
     original = db.session
-    db.session = db._make_scoped_session({"bind": connection, "join_transaction_mode": "create_savepoint"})
+    db.session = db._make_scoped_session(
+        {"bind": connection, "join_transaction_mode": "create_savepoint", "class_": _ConnectionBoundSession}
+    )
     try:
         yield
     finally:

@@ -27,7 +27,7 @@ def new_password_field(label: str = "Create a password") -> PasswordField:
         widget=GovPasswordInput(),
         validators=[InputRequired("Enter a password")],
         description="Use 12 characters or more. Three random words are easy to remember and hard to guess.",
-        render_kw={"autocomplete": "new-password"},
+        render_kw={"params": {"autocomplete": "new-password"}},
     )
 
 
@@ -56,7 +56,7 @@ class SignInForm(BaseForm):
         "Password",
         widget=GovPasswordInput(),
         validators=[InputRequired("Enter your password")],
-        render_kw={"autocomplete": "current-password"},
+        render_kw={"params": {"autocomplete": "current-password"}},
     )
     submit = SubmitField("Sign in", widget=GovSubmitInput())
 
@@ -78,7 +78,7 @@ class NewPasswordForm(BaseForm):
         "Confirm your password",
         widget=GovPasswordInput(),
         validators=[InputRequired("Confirm your password"), EqualTo("password", "Passwords must match")],
-        render_kw={"autocomplete": "new-password"},
+        render_kw={"params": {"autocomplete": "new-password"}},
     )
     submit = SubmitField("Save password", widget=GovSubmitInput())
 
@@ -88,7 +88,7 @@ class ChangePasswordForm(NewPasswordForm):
         "Current password",
         widget=GovPasswordInput(),
         validators=[InputRequired("Enter your current password")],
-        render_kw={"autocomplete": "current-password"},
+        render_kw={"params": {"autocomplete": "current-password"}},
     )
     password = new_password_field("New password")
 
