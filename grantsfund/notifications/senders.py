@@ -27,7 +27,8 @@ class FileSender:
         if message.sender is None:
             message.sender = current_app.config["MAIL_DEFAULT_SENDER"]
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
-        recipient = str(message.recipients[0]).replace("@", "_at_")
+        # "/" is allowed in an address's local part but would name a folder that does not exist.
+        recipient = str(message.recipients[0]).replace("@", "_at_").replace("/", "_")
         path = self.directory / f"{stamp}-{recipient}.eml"
         path.write_bytes(message.as_bytes())
 

@@ -133,7 +133,7 @@ def get_message(message_id: int) -> OutboxMessage:
 def count_by_status() -> dict[OutboxStatus, int]:
     rows = db.session.execute(select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status))
     counts = dict.fromkeys(OutboxStatus, 0)
-    counts.update(dict(rows.tuples()))
+    counts.update(dict(rows.all()))  # Result has .keys(), so dict() would take it for a mapping
     return counts
 
 

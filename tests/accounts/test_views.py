@@ -258,7 +258,10 @@ class TestAdministration:
     def test_user_list_searches_and_filters(self, admin_client, make_user):
         make_user(full_name="Priya Shah", roles={Role.ASSESSOR})
         make_user(full_name="Tom Brennan", roles={Role.PANEL_MEMBER})
-        names = lambda r: [a.get_text(strip=True) for a in page(r).select("tbody a")]  # noqa: E731
+
+        def names(response):
+            return [a.get_text(strip=True) for a in page(response).select("tbody a")]
+
         assert names(admin_client.get("/admin/users?q=priya")) == ["Priya Shah"]
         assert names(admin_client.get("/admin/users?role=panel_member")) == ["Tom Brennan"]
 
@@ -280,10 +283,12 @@ def test_junk_ids_are_not_found(admin_client, url):
 
 
 def test_the_navigation_follows_the_roles(admin_client, applicant_client):
-    links = lambda c: [
-        a.get_text(strip=True)
-        for a in page(c.get("/account")).select(".govuk-service-navigation__item .govuk-service-navigation__link")
-    ]  # noqa: E731
+    def links(client):
+        navigation = page(client.get("/account")).select(
+            ".govuk-service-navigation__item .govuk-service-navigation__link"
+        )
+        return [a.get_text(strip=True) for a in navigation]
+
     assert links(admin_client) == ["Users", "Audit log", "Outbox", "Your account", "Sign out"]
     assert links(applicant_client) == ["Your account", "Sign out"]
 
