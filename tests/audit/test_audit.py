@@ -69,7 +69,7 @@ class TestAuditLogPage:
 
         def actions(query):
             rows = page(admin_client.get("/admin/audit?" + query)).select("tbody tr")
-            return [row.select("td")[2].get_text(strip=True) for row in rows]
+            return [cells[2].get_text(strip=True) for cells in (row.select("td") for row in rows) if len(cells) == 5]
 
         assert actions("action=user.dis") == ["user.disabled"]
         assert actions("actor_email=other%40example") == ["user.disabled", "user.enabled"]
