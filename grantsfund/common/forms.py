@@ -5,17 +5,37 @@ from __future__ import annotations
 from typing import Any
 
 from flask_wtf import FlaskForm
+from werkzeug.datastructures import MultiDict
 from wtforms import Field
+
+# Control characters never mean anything in a form, PostgreSQL refuses NUL in text, and HTML has
+# no way to show the rest (a refused value is shown back to the person), so they are dropped on the way in.
+_CONTROL_CHARACTERS = dict.fromkeys(c for c in [*range(32), *range(127, 160)] if chr(c) not in "\t\n\r")
+
+
+def _clean(value: Any) -> Any:
+    return value.translate(_CONTROL_CHARACTERS) if isinstance(value, str) else value
 
 
 def _strip(value: Any) -> Any:
-    return value.strip() if isinstance(value, str) else value
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, list):
+        return [_strip(item) for item in value]
+    return value
 
 
 class BaseForm(FlaskForm):
-    """Strips surrounding spaces from every text field, as people paste them in."""
+    """Drops control characters from everything sent, and strips surrounding spaces (as people paste
+    them in) from every field's value."""
 
-    class Meta:
+    class Meta(FlaskForm.Meta):
+        def wrap_formdata(self, form: Any, formdata: Any) -> Any:
+            formdata = super().wrap_formdata(form, formdata)
+            if formdata is None:
+                return None
+            return MultiDict([(key, _clean(value)) for key, value in formdata.items(multi=True)])
+
         def bind_field(self, form: Any, unbound_field: Any, options: dict[str, Any]) -> Field:
             filters = unbound_field.kwargs.get("filters", [])
             if _strip not in filters:
