@@ -1,0 +1,508 @@
+"""Benchmark: what grantsfund's framework layers cost on one signed-in page, against a bare Flask baseline.
+
+One run builds a temporary SQLite database, serves grantsfund and bench/baseline_app.py from it with
+gunicorn (one worker each), signs in to grantsfund as an administrator through the real sign-in form,
+then drives GET /admin/users on both apps with the same client, in alternating rounds, and prints
+throughput, latency and SQL queries per request with the ratios grantsfund / baseline.
+
+There are no thresholds: it exits 0 whenever the measurement completed. See bench/README.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import io
+import json
+import math
+import os
+import random
+import re
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from http.client import HTTPConnection, HTTPResponse
+from http.cookies import SimpleCookie
+from importlib.metadata import version
+from pathlib import Path
+from types import FrameType
+from urllib.parse import urlencode
+
+BENCH_DIR = Path(__file__).resolve().parent
+ROOT = BENCH_DIR.parent
+sys.path[:0] = [str(ROOT), str(BENCH_DIR)]
+
+from harness import (  # noqa: E402
+    CPU_HEADER,
+    EXPLAIN_HEADER,
+    PAGE,
+    QUERIES_HEADER,
+    STATEMENTS_HEADER,
+    grantsfund_overrides,
+)
+
+HOST = "127.0.0.1"
+ADMIN_EMAIL = "bench.admin@example.gov.uk"
+PASSWORD = "bench-kettle-river-orange-42"
+SESSION_COOKIE = "grantsfund_session"
+PER_PAGE = 50
+FIRST_NAMES = ("Aisha", "Ben", "Chloe", "Dev", "Eleanor", "Farah", "Gareth", "Imran", "Kwame", "Niamh", "Priya", "Zara")
+LAST_NAMES = ("Adeyemi", "Brown", "Davies", "Evans", "Hughes", "Iqbal", "Jones", "Nowak", "Patel", "Singh", "Young")
+
+
+# The database
+
+
+def build_database(database: Path, scratch: Path, user_count: int, seed: int) -> tuple[int, int]:
+    """Migrate a fresh database and fill it; returns (users, role grants), the administrator included."""
+    from flask_migrate import upgrade
+
+    from grantsfund import create_app
+    from grantsfund.accounts.models import Role, User, UserRole
+    from grantsfund.accounts.passwords import hash_password
+    from grantsfund.common.dates import utcnow
+    from grantsfund.extensions import db
+
+    app = create_app(grantsfund_overrides(database, scratch), env_name="development")
+    with app.app_context():
+        alembic_log = io.StringIO()
+        try:
+            with contextlib.redirect_stderr(alembic_log):
+                upgrade()
+        except Exception:
+            sys.stderr.write(alembic_log.getvalue())
+            raise
+
+        rng = random.Random(seed)
+        now = utcnow()
+        password_hash = hash_password(PASSWORD)  # hashed once, shared by everyone
+        staff_roles = [role for role in Role if role not in {Role.APPLICANT, Role.ADMINISTRATOR}]
+        users = [
+            User(
+                full_name="Bench Administrator",
+                email=ADMIN_EMAIL,
+                password_hash=password_hash,
+                email_verified_at=now,
+                created_at=now,
+                role_grants=[UserRole(role=Role.ADMINISTRATOR, granted_at=now)],
+            )
+        ]
+        for number in range(user_count):
+            first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
+            roles = {Role.APPLICANT} if rng.random() < 0.7 else set(rng.sample(staff_roles, rng.randint(1, 3)))
+            invited = rng.random() < 0.05
+            users.append(
+                User(
+                    full_name=f"{first} {last}",
+                    email=f"{first}.{last}.{number}@example.org".lower(),
+                    password_hash=None if invited else password_hash,
+                    email_verified_at=None if invited or rng.random() < 0.05 else now,
+                    disabled_at=now if rng.random() < 0.05 else None,
+                    created_at=now,
+                    role_grants=[UserRole(role=role, granted_at=now) for role in sorted(roles)],
+                )
+            )
+        db.session.add_all(users)
+        db.session.commit()
+        grants = sum(len(user.role_grants) for user in users)
+        db.session.remove()
+        db.engine.dispose()
+    return len(users), grants
+
+
+# The servers
+
+
+@dataclass
+class Server:
+    name: str
+    process: subprocess.Popen[bytes]
+    port: int
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+def start_server(name: str, database: Path, scratch: Path, threads: int) -> Server:
+    """gunicorn, one worker with `threads` threads, on a socket bound here to a free port and handed over."""
+    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    listener.bind((HOST, 0))
+    listener.listen(128)
+    port = listener.getsockname()[1]
+    command = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "--bind",
+        f"fd://{listener.fileno()}",
+        "--workers",
+        "1",
+        "--worker-class",
+        "gthread",
+        "--threads",
+        str(threads),
+        "--keep-alive",
+        "30",
+        "--timeout",
+        "60",
+        "--graceful-timeout",
+        "3",
+        "--log-level",
+        "warning",
+        "--no-control-socket",
+        "--chdir",
+        str(ROOT),
+        "--pythonpath",
+        f"{ROOT},{BENCH_DIR}",
+        "serve:application",
+    ]
+    env = {
+        **os.environ,
+        "BENCH_APP": name,
+        "BENCH_DATABASE": str(database),
+        "BENCH_SCRATCH": str(scratch),
+        "PYTHONDONTWRITEBYTECODE": "1",
+    }
+    try:
+        process = subprocess.Popen(command, env=env, pass_fds=[listener.fileno()], stdin=subprocess.DEVNULL)
+    finally:
+        listener.close()  # gunicorn has its own copy
+    return Server(name, process, port)
+
+
+def stop_server(server: Server) -> None:
+    if server.process.poll() is None:
+        server.process.terminate()
+        try:
+            server.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.process.kill()
+            server.process.wait()
+
+
+def request(
+    server: Server, method: str, path: str, headers: dict[str, str] | None = None, body: str | None = None
+) -> tuple[HTTPResponse, bytes]:
+    connection = HTTPConnection(HOST, server.port, timeout=30)
+    try:
+        connection.request(method, path, body=body, headers={**server.headers, **(headers or {})})
+        response = connection.getresponse()
+        return response, response.read()
+    finally:
+        connection.close()
+
+
+def wait_until_ready(server: Server, path: str, deadline: float) -> None:
+    while True:
+        if server.process.poll() is not None:
+            raise SystemExit(f"the {server.name} server exited with status {server.process.returncode}")
+        try:
+            request(server, "GET", path)
+            return
+        except OSError:
+            if time.monotonic() > deadline:
+                raise SystemExit(f"the {server.name} server did not answer within the time allowed") from None
+            time.sleep(0.2)
+
+
+class _CsrfField(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.token: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        if tag == "input" and values.get("name") == "csrf_token":
+            self.token = values.get("value")
+
+
+def _session_cookie(response: HTTPResponse) -> str | None:
+    for header in response.msg.get_all("Set-Cookie") or []:
+        cookie: SimpleCookie = SimpleCookie()
+        cookie.load(header)
+        if SESSION_COOKIE in cookie:
+            return cookie[SESSION_COOKIE].value
+    return None
+
+
+def sign_in(server: Server) -> None:
+    """Sign in as the administrator the way a browser does: the form, its CSRF token and the session cookie."""
+    response, body = request(server, "GET", "/sign-in")
+    parser = _CsrfField()
+    parser.feed(body.decode())
+    cookie = _session_cookie(response)
+    if response.status != 200 or parser.token is None or cookie is None:
+        raise SystemExit(f"GET /sign-in gave {response.status} without a CSRF token and a session cookie")
+    form = urlencode({"csrf_token": parser.token, "email": ADMIN_EMAIL, "password": PASSWORD})
+    response, body = request(
+        server,
+        "POST",
+        "/sign-in",
+        headers={"Cookie": f"{SESSION_COOKIE}={cookie}", "Content-Type": "application/x-www-form-urlencoded"},
+        body=form,
+    )
+    cookie = _session_cookie(response)
+    if response.status != 302 or not (response.getheader("Location") or "").endswith("/account") or not cookie:
+        raise SystemExit(f"signing in failed: POST /sign-in gave {response.status}\n{body.decode()[:2000]}")
+    server.headers = {"Cookie": f"{SESSION_COOKIE}={cookie}"}
+
+
+def check_pages(servers: list[Server], expected_total: int) -> dict[str, int]:
+    """Both pages list the same users in the same order; returns each page's size in bytes."""
+    listed = {}
+    sizes = {}
+    for server in servers:
+        response, body = request(server, "GET", PAGE)
+        text = body.decode()
+        if response.status != 200:
+            raise SystemExit(f"GET {PAGE} on {server.name} gave {response.status}")
+        if f"{expected_total} users" not in text:
+            raise SystemExit(f"GET {PAGE} on {server.name} does not say '{expected_total} users'")
+        listed[server.name] = re.findall(r'href="/admin/users/(\d+)"', text)
+        sizes[server.name] = len(body)
+    first, *others = listed.values()
+    if len(first) != PER_PAGE or any(ids != first for ids in others):
+        raise SystemExit(f"the pages list different users: {listed}")
+    return sizes
+
+
+def statements(server: Server) -> list[str]:
+    response, _ = request(server, "GET", PAGE, headers={EXPLAIN_HEADER: "1"})
+    return list(json.loads(response.getheader(STATEMENTS_HEADER) or "[]"))
+
+
+# The client
+
+
+@dataclass
+class Batch:
+    latencies: list[float]  # seconds, one per request
+    cpu: list[float]  # seconds of the app's CPU time, one per request
+    elapsed: float  # wall-clock seconds for the whole batch
+    queries: Counter[int]
+    closed_connections: int
+
+
+def run_batch(server: Server, count: int, concurrency: int) -> Batch:
+    """`count` GETs of the page from `concurrency` threads, each on its own keep-alive connection."""
+    lock = threading.Lock()
+    remaining = [count]
+    latencies: list[float] = []
+    cpu: list[float] = []
+    queries: Counter[int] = Counter()
+    closed = [0]
+    ends: list[float] = []
+    errors: list[BaseException] = []
+    ready = threading.Barrier(concurrency + 1)
+
+    def take() -> bool:
+        with lock:
+            remaining[0] -= 1
+            return remaining[0] >= 0
+
+    def worker() -> None:
+        connection = HTTPConnection(HOST, server.port, timeout=30)
+        mine: list[float] = []
+        mine_cpu: list[float] = []
+        seen: Counter[int] = Counter()
+        will_close = 0
+        try:
+            connection.connect()
+            ready.wait()
+            while take():
+                started = time.perf_counter()
+                connection.request("GET", PAGE, headers=server.headers)
+                response = connection.getresponse()
+                response.read()
+                mine.append(time.perf_counter() - started)
+                if response.status != 200:
+                    raise RuntimeError(f"GET {PAGE} on {server.name} gave {response.status}")
+                seen[int(response.getheader(QUERIES_HEADER) or -1)] += 1
+                mine_cpu.append(int(response.getheader(CPU_HEADER) or 0) / 1_000_000)
+                will_close += response.will_close
+        except BaseException as error:  # reported by the main thread
+            ready.abort()
+            errors.append(error)
+        finally:
+            connection.close()
+            with lock:
+                ends.append(time.perf_counter())
+                latencies.extend(mine)
+                cpu.extend(mine_cpu)
+                queries.update(seen)
+                closed[0] += will_close
+
+    threads = [threading.Thread(target=worker, daemon=True) for _ in range(concurrency)]
+    for thread in threads:
+        thread.start()
+    with contextlib.suppress(threading.BrokenBarrierError):
+        ready.wait()
+    started = time.perf_counter()
+    for thread in threads:
+        thread.join()
+    if errors:
+        causes = [error for error in errors if not isinstance(error, threading.BrokenBarrierError)] or errors
+        raise SystemExit(f"the {server.name} batch failed: {causes[0]!r}")
+    return Batch(latencies, cpu, max(ends) - started, queries, closed[0])
+
+
+def percentile(values: list[float], percent: float) -> float:
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(percent / 100 * len(ordered)) - 1)]
+
+
+# The report
+
+
+def _ratio(ours: float, theirs: float) -> str:
+    return f"{ours / theirs:.2f}x" if theirs else "n/a"
+
+
+def report(
+    servers: list[Server], batches: dict[str, list[Batch]], sizes: dict[str, int], sql: dict[str, list[str]]
+) -> None:
+    ours, theirs = (server.name for server in servers)
+    summary: dict[str, dict[str, float]] = {}
+    for name, runs in batches.items():
+        latencies = [latency for batch in runs for latency in batch.latencies]
+        summary[name] = {
+            "rps": len(latencies) / sum(batch.elapsed for batch in runs),
+            "p50": percentile(latencies, 50) * 1000,
+            "p95": percentile(latencies, 95) * 1000,
+            "cpu": statistics.median([cpu for batch in runs for cpu in batch.cpu]) * 1000,
+        }
+    rows = [
+        ("requests/second", "rps", "{:.1f}"),
+        ("p50 latency (ms)", "p50", "{:.2f}"),
+        ("p95 latency (ms)", "p95", "{:.2f}"),
+        ("app CPU p50 (ms)", "cpu", "{:.2f}"),
+    ]
+    print(f"{'':22}{ours:>12}{theirs:>12}   ratio {ours} / {theirs}")
+    for label, key, number in rows:
+        a, b = summary[ours][key], summary[theirs][key]
+        print(f"{label:22}{number.format(a):>12}{number.format(b):>12}   {_ratio(a, b)}")
+
+    def queries(name: str) -> str:
+        seen: Counter[int] = sum((batch.queries for batch in batches[name]), Counter())
+        return "/".join(str(count) for count in sorted(seen))  # more than one number if it varied
+
+    print(f"{'SQL queries/request':22}{queries(ours):>12}{queries(theirs):>12}")
+    print(f"{'page size (bytes)':22}{sizes[ours]:>12}{sizes[theirs]:>12}   {_ratio(sizes[ours], sizes[theirs])}")
+
+    per_round = [
+        (len(mine.latencies) / mine.elapsed) / (len(base.latencies) / base.elapsed)
+        for mine, base in zip(batches[ours], batches[theirs], strict=True)
+    ]
+    print()
+    print(
+        "Throughput ratio round by round (its spread is the noise of this run): "
+        + ", ".join(f"{ratio:.2f}" for ratio in per_round)
+        + f"; median {statistics.median(per_round):.2f}"
+    )
+    closed = {name: sum(batch.closed_connections for batch in runs) for name, runs in batches.items()}
+    if any(closed.values()):
+        print(f"Note: the server closed keep-alive connections mid-batch: {closed}")
+    for name in (ours, theirs):
+        print(f"\nSQL for one {name} request ({len(sql[name])} statements):")
+        for number, statement in enumerate(sql[name], 1):
+            print(f"  {number}. {_shorten(statement)}")
+
+
+def _shorten(statement: str) -> str:
+    """SELECT's column lists and IN's placeholders left out, so each statement fits a line."""
+    statement = re.sub(
+        r"SELECT ((?:(?!SELECT |FROM ).)+?) FROM ",
+        lambda match: f"SELECT {match.group(1) if len(match.group(1)) < 30 else '...'} FROM ",
+        statement,
+    )
+    statement = re.sub(r"\((\?(?:, \?)+)\)", lambda match: f"({match.group(1).count('?')} values)", statement)
+    return statement if len(statement) <= 150 else statement[:147] + "..."
+
+
+def _stop_on_sigterm(signum: int, frame: FrameType | None) -> None:
+    raise SystemExit(128 + signum)  # so the finally blocks stop the servers and remove the files
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--users", type=int, default=500, help="users besides the administrator (default 500)")
+    parser.add_argument("--rounds", type=int, default=10, help="measured rounds (default 10)")
+    parser.add_argument("--requests", type=int, default=50, help="requests per app per round (default 50)")
+    parser.add_argument("--concurrency", type=int, default=2, help="client threads (default 2)")
+    parser.add_argument("--warmup", type=int, default=40, help="unmeasured requests per app first (default 40)")
+    parser.add_argument("--seed", type=int, default=2024, help="seed for the generated users")
+    return parser.parse_args()
+
+
+@contextlib.contextmanager
+def running(servers: list[Server]) -> Iterator[list[Server]]:
+    try:
+        yield servers
+    finally:
+        for server in servers:
+            stop_server(server)
+
+
+def main() -> int:
+    args = parse_args()
+    signal.signal(signal.SIGTERM, _stop_on_sigterm)
+    began = time.monotonic()
+    with tempfile.TemporaryDirectory(prefix="grantsfund-bench-") as scratch_name:
+        scratch = Path(scratch_name)
+        database = scratch / "bench.sqlite"
+        print(f"Building a SQLite database in {scratch} ...", flush=True)
+        total, grants = build_database(database, scratch, args.users, args.seed)
+
+        servers: list[Server] = []
+        with running(servers):
+            servers.append(start_server("grantsfund", database, scratch, args.concurrency))
+            servers.append(start_server("baseline", database, scratch, args.concurrency))
+            grantsfund, baseline = servers
+            deadline = time.monotonic() + 45
+            wait_until_ready(grantsfund, "/sign-in", deadline)
+            wait_until_ready(baseline, PAGE, deadline)
+            sign_in(grantsfund)
+            sizes = check_pages(servers, total)
+
+            for _ in range(2):  # warm-up, alternating, not measured
+                for server in servers:
+                    run_batch(server, args.warmup // 2, args.concurrency)
+            sql = {server.name: statements(server) for server in servers}
+
+            batches: dict[str, list[Batch]] = {server.name: [] for server in servers}
+            for number in range(args.rounds):
+                for server in servers if number % 2 == 0 else reversed(servers):
+                    batches[server.name].append(run_batch(server, args.requests, args.concurrency))
+
+        print()
+        print(
+            f"Page: GET {PAGE}, first page ({PER_PAGE} users ordered by full name, roles selectin-loaded, "
+            f"with the total count)"
+        )
+        print("  grantsfund: signed in as an administrator through the sign-in form (CSRF token, session cookie)")
+        print("  baseline:   bench/baseline_app.py, bare Flask + SQLAlchemy + plain Jinja, no sign-in")
+        print(f"Data: temporary SQLite file, {total} users ({args.users} + 1 administrator), {grants} role grants")
+        print(
+            f"Servers: gunicorn {version('gunicorn')}, 1 worker, gthread with {args.concurrency} threads, "
+            f"keep-alive; grantsfund in its development configuration (HTTP cookies, no rate limits)"
+        )
+        print(
+            f"Client: {args.concurrency} threads, http.client keep-alive connections; {args.warmup} warm-up requests "
+            f"per app, then {args.rounds} rounds x {args.requests} requests per app, alternating which app goes first"
+        )
+        print(f"Machine: {os.cpu_count()} CPUs, shared with the client; compare ratios, not absolute numbers\n")
+        report(servers, batches, sizes, sql)
+        print(f"\nFinished in {time.monotonic() - began:.1f}s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,34 @@
+"""Gunicorn entry point (`serve:application`) for one of the benchmark's two apps, with the query counter.
+
+run.py starts it with BENCH_APP ("grantsfund" or "baseline"), BENCH_DATABASE and BENCH_SCRATCH set.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from harness import BenchHeaders, count_queries, grantsfund_overrides
+
+
+def _build() -> BenchHeaders:
+    kind = os.environ["BENCH_APP"]
+    database = Path(os.environ["BENCH_DATABASE"])
+    if kind == "grantsfund":
+        from grantsfund import create_app
+        from grantsfund.extensions import db
+
+        app = create_app(grantsfund_overrides(database, Path(os.environ["BENCH_SCRATCH"])), env_name="development")
+        with app.app_context():
+            count_queries(db.engine)
+        return BenchHeaders(app)
+    if kind == "baseline":
+        from baseline_app import create_app as create_baseline_app
+
+        baseline, engine = create_baseline_app(f"sqlite:///{database}")
+        count_queries(engine)
+        return BenchHeaders(baseline)
+    raise RuntimeError(f"BENCH_APP must be grantsfund or baseline, not {kind!r}")
+
+
+application = _build()
