@@ -63,7 +63,8 @@ class Client(FlaskClient):
         if response.mimetype == "text/html" and response.status_code != 302:
             html5lib.HTMLParser(strict=True).parse(response.get_data(as_text=True))
             title = page(response).title
-            assert title is not None and title.get_text(strip=True), "every page needs a title"
+            assert title is not None, "every page needs a title"
+            assert title.get_text(strip=True), "every page needs a title"
         return response
 
     def csrf_token(self) -> str:

@@ -150,7 +150,13 @@ def register(*, full_name: str, email: str, password: str, actor: Actor, now: da
         role_grants=[UserRole(role=Role.APPLICANT, granted_at=now)],
     )
     db.session.add(user)
-    audit.record(actor=actor, action="user.registered", obj=user, after={"email": email, "roles": user.roles}, now=now)
+    audit.record(
+        actor=Actor(user, actor.ip_address),
+        action="user.registered",
+        obj=user,
+        after={"email": email, "roles": user.roles},
+        now=now,
+    )
     _send_verification(user, now=now)
 
 
@@ -173,7 +179,7 @@ def verify_email(raw_token: str, *, actor: Actor, now: datetime | None = None) -
     user = _use_token(raw_token, TokenPurpose.VERIFY_EMAIL, now=now)
     if user.email_verified_at is None:
         user.email_verified_at = now
-        audit.record(actor=actor, action="user.email_verified", obj=user, now=now)
+        audit.record(actor=Actor(user, actor.ip_address), action="user.email_verified", obj=user, now=now)
     return user
 
 
@@ -247,7 +253,7 @@ def reset_password(raw_token: str, *, password: str, actor: Actor, now: datetime
     # Following the emailed link proves the person controls the address.
     user.email_verified_at = user.email_verified_at or now
     _clear_lockout(user)
-    audit.record(actor=actor, action="user.password_reset", obj=user, now=now)
+    audit.record(actor=Actor(user, actor.ip_address), action="user.password_reset", obj=user, now=now)
     queue_email(to=user.email, template="accounts/password_changed", context={"full_name": user.full_name}, now=now)
     return user
 

@@ -72,7 +72,11 @@ def list_events(criteria: AuditFilter, *, page: int = 1) -> Pagination:
 
 
 def events_query(criteria: AuditFilter) -> Select[tuple[AuditEvent]]:
-    query = select(AuditEvent).options(joinedload(AuditEvent.actor)).order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc())
+    query = (
+        select(AuditEvent)
+        .options(joinedload(AuditEvent.actor))
+        .order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc())
+    )
     if criteria.action:
         query = query.where(AuditEvent.action.startswith(criteria.action))
     if criteria.object_type:
