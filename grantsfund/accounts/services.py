@@ -162,8 +162,12 @@ def register(*, full_name: str, email: str, password: str, actor: Actor, now: da
 
 def _send_verification(user: User, *, now: datetime) -> None:
     token = issue_token(user, TokenPurpose.VERIFY_EMAIL, now=now)
+    hours = current_app.config["VERIFY_TOKEN_HOURS"]
     queue_email(
-        to=user.email, template="accounts/verify_email", context={"full_name": user.full_name, "token": token}, now=now
+        to=user.email,
+        template="accounts/verify_email",
+        context={"full_name": user.full_name, "token": token, "hours": hours},
+        now=now,
     )
 
 
