@@ -1,0 +1,25 @@
+from sqlalchemy import func, select
+
+from grantsfund.accounts.models import Role, User
+from grantsfund.demo.services import DEMO_PASSWORD, DEMO_USERS
+from grantsfund.extensions import db
+
+
+def test_seed_gives_one_login_per_role_and_is_safe_to_run_again(app):
+    runner = app.test_cli_runner()
+    first = runner.invoke(args=["demo", "seed"])
+    assert first.exit_code == 0, first.output
+    assert "7 added, 0 already there" in first.output
+    second = runner.invoke(args=["demo", "seed"])
+    assert "0 added, 7 already there" in second.output
+    assert db.session.scalar(select(func.count()).select_from(User)) == len(DEMO_USERS)
+    seeded_roles = set().union(*(user.roles for user in DEMO_USERS))
+    assert seeded_roles == set(Role)
+
+
+def test_demo_logins_work(client):
+    client.application.test_cli_runner().invoke(args=["demo", "seed"])
+    for demo in DEMO_USERS:
+        response = client.submit("/sign-in", {"email": demo.email, "password": DEMO_PASSWORD})
+        assert response.headers["Location"] == "/account", demo.email
+        client.submit("/sign-out")
