@@ -63,7 +63,7 @@ def test_no_form_input_causes_a_server_error(role, url, fields, client_for, urls
 
 def test_no_audit_filter_causes_a_server_error(admin_client):
     @FUZZ
-    @given(data=form_data(["action", "object_type", "actor_email", "date_from", "date_to", "page"]))
+    @given(data=form_data(["action", "object_type", "object_id", "actor_email", "date_from", "date_to", "page"]))
     def search(data):
         response = admin_client.get("/admin/audit", query_string=data)
         assert response.status_code < 500, data

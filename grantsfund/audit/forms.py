@@ -20,6 +20,7 @@ class AuditFilterForm(BaseForm):
         description="For example, user.roles_changed or user.",
     )
     object_type = SelectField("Object", widget=GovSelect(), validators=[Optional()], validate_choice=False)
+    object_id = StringField("Object number", widget=GovTextInput(), validators=[Optional(), Length(max=64)])
     actor_email = StringField(
         "Done by (email contains)", widget=GovTextInput(), validators=[Optional(), Length(max=320)]
     )

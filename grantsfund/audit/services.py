@@ -62,6 +62,7 @@ def record(
 class AuditFilter:
     action: str = ""
     object_type: str = ""
+    object_id: str = ""
     actor_email: str = ""
     date_from: date | None = None
     date_to: date | None = None
@@ -81,6 +82,8 @@ def events_query(criteria: AuditFilter) -> Select[tuple[AuditEvent]]:
         query = query.where(AuditEvent.action.startswith(criteria.action))
     if criteria.object_type:
         query = query.where(AuditEvent.object_type == criteria.object_type)
+    if criteria.object_id:
+        query = query.where(AuditEvent.object_id == criteria.object_id)
     if criteria.actor_email:
         query = query.join(User, AuditEvent.actor_id == User.id).where(
             User.email.contains(criteria.actor_email.lower())

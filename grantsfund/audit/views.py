@@ -24,6 +24,7 @@ def list_events() -> ResponseReturnValue:
         criteria = services.AuditFilter(
             action=form.action.data or "",
             object_type=form.object_type.data or "",
+            object_id=form.object_id.data or "",
             actor_email=form.actor_email.data or "",
             date_from=form.date_from.data,
             date_to=form.date_to.data,

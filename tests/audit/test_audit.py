@@ -88,3 +88,14 @@ class TestAuditLogPage:
         assert "user.roles_changed" in text
         assert "192.0.2.1" in text
         assert '"roles"' in text
+
+
+def test_a_persons_page_links_to_the_changes_to_their_account(admin_client, make_user):
+    person = make_user()
+    other = make_user()
+    record(actor=Actor(admin_client.user), action="user.roles_changed", obj=person)
+    record(actor=Actor(admin_client.user), action="user.roles_changed", obj=other)
+    db.session.flush()
+    link = page(admin_client.get(f"/admin/users/{person.id}")).find("a", string="See account changes in the audit log")
+    rows = page(admin_client.get(link["href"])).select("tbody tr")
+    assert [row.select("td")[3].get_text(" ", strip=True) for row in rows] == [f"user {person.id}"]
