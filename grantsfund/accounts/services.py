@@ -246,16 +246,22 @@ def request_password_reset(*, email: str, now: datetime | None = None) -> None:
     )
 
 
-def reset_password(raw_token: str, *, password: str, actor: Actor, now: datetime | None = None) -> User:
-    now = now or utcnow()
-    token = find_valid_token(raw_token, TokenPurpose.RESET_PASSWORD, now=now)
+def _set_password_by_link(raw_token: str, purpose: TokenPurpose, *, password: str, now: datetime) -> User:
+    """Use an emailed link to set a password. Following the link proves the person controls the address.
+    A refused password leaves the link usable, so the person can try another."""
+    token = find_valid_token(raw_token, purpose, now=now)
     if token is None:
         raise InvalidToken
     _check_password(password, email=token.user.email, full_name=token.user.full_name)
-    user = _use_token(raw_token, TokenPurpose.RESET_PASSWORD, now=now)
+    user = _use_token(raw_token, purpose, now=now)
     _set_password(user, password)
-    # Following the emailed link proves the person controls the address.
     user.email_verified_at = user.email_verified_at or now
+    return user
+
+
+def reset_password(raw_token: str, *, password: str, actor: Actor, now: datetime | None = None) -> User:
+    now = now or utcnow()
+    user = _set_password_by_link(raw_token, TokenPurpose.RESET_PASSWORD, password=password, now=now)
     _clear_lockout(user)
     audit.record(actor=Actor(user, actor.ip_address), action="user.password_reset", obj=user, now=now)
     queue_email(to=user.email, template="accounts/password_changed", context={"full_name": user.full_name}, now=now)
@@ -334,13 +340,7 @@ def resend_invitation(user: User, *, actor: Actor, now: datetime | None = None) 
 
 def accept_invitation(raw_token: str, *, password: str, actor: Actor, now: datetime | None = None) -> User:
     now = now or utcnow()
-    token = find_valid_token(raw_token, TokenPurpose.INVITATION, now=now)
-    if token is None:
-        raise InvalidToken
-    _check_password(password, email=token.user.email, full_name=token.user.full_name)
-    user = _use_token(raw_token, TokenPurpose.INVITATION, now=now)
-    _set_password(user, password)
-    user.email_verified_at = user.email_verified_at or now
+    user = _set_password_by_link(raw_token, TokenPurpose.INVITATION, password=password, now=now)
     audit.record(actor=Actor(user, actor.ip_address), action="user.invitation_accepted", obj=user, now=now)
     return user
 
