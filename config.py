@@ -88,6 +88,11 @@ class Config:
     OUTBOX_MAX_BACKOFF_SECONDS = env_int("OUTBOX_MAX_BACKOFF_SECONDS", 3600)
 
     UPLOAD_DIR = os.environ.get("UPLOAD_DIR", str(BASE_DIR / "instance" / "uploads"))
+    UPLOAD_MAX_MB = env_int("UPLOAD_MAX_MB", 10)
+    # Flask refuses larger request bodies before reading them (413); a little room for the form's other fields.
+    MAX_CONTENT_LENGTH = (UPLOAD_MAX_MB + 1) * 1024 * 1024
+    CLAMD_SOCKET = os.environ.get("CLAMD_SOCKET", "")
+    FUNDING_ADVICE_URL = os.environ.get("FUNDING_ADVICE_URL", "https://www.example.gov.uk/community-funding-advice")
     HSTS = False
 
 

@@ -83,9 +83,11 @@ def _register_blueprints(app: Flask) -> None:
     from grantsfund.accounts.views import bp as accounts_bp
     from grantsfund.audit.views import bp as audit_bp
     from grantsfund.notifications.views import bp as notifications_bp
+    from grantsfund.organisations.views import bp as organisations_bp
     from grantsfund.pages.views import bp as pages_bp
+    from grantsfund.rounds.views import bp as rounds_bp
 
-    for blueprint in (pages_bp, accounts_bp, admin_bp, audit_bp, notifications_bp):
+    for blueprint in (pages_bp, accounts_bp, admin_bp, audit_bp, notifications_bp, organisations_bp, rounds_bp):
         app.register_blueprint(blueprint)
 
 

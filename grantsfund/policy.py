@@ -37,11 +37,15 @@ ROLE_RULES: dict[str, Callable[[User], bool]] = {
     "manage_users": _has(Role.ADMINISTRATOR),
     "view_audit_log": _has(Role.ADMINISTRATOR),
     "manage_outbox": _has(Role.ADMINISTRATOR),
+    # organisations
+    # rounds
 }
 
 # Who may know an object exists at all; a type with no rule is hidden from everyone.
 VISIBILITY_RULES: dict[type, Callable[[User, Any], bool]] = {
     User: lambda viewer, user: viewer.id == user.id or viewer.has_role(Role.ADMINISTRATOR),
+    # organisations
+    # rounds
 }
 
 

@@ -1,109 +1,29 @@
 """The permission matrix: every route, every role, the status each must get.
 
-A new route fails `test_every_route_is_in_the_matrix` until its row is added here.
+Rows live with their stage in `tests/<stage>/matrix.py` (see tests/matrix.py). A new route fails
+`test_every_route_is_in_the_matrix` until its row is added.
 """
-
-from collections.abc import Callable
-from dataclasses import dataclass
 
 import pytest
 from werkzeug.routing import IntegerConverter
 
 from grantsfund import policy
-from grantsfund.accounts.models import Role
-from grantsfund.extensions import db
+from tests.accounts import matrix as foundation
 from tests.conftest import ALL_CLIENTS
+from tests.matrix import ANON
+from tests.organisations import matrix as organisations
+from tests.rounds import matrix as rounds
 
-ANON = "anonymous_client"
-ADMIN = "admin_client"
-
-
-def everyone(status: int) -> dict[str, int]:
-    return dict.fromkeys(ALL_CLIENTS, status)
-
-
-def signed_in(status: int = 200, anonymous: int = 302) -> dict[str, int]:
-    return {**everyone(status), ANON: anonymous}
-
-
-def admin_only(status: int = 200) -> dict[str, int]:
-    return {**everyone(403), ANON: 302, ADMIN: status}
-
-
-@dataclass(frozen=True)
-class Row:
-    endpoint: str
-    url: Callable[[dict], str]
-    expected: dict[str, int]
-    method: str = "GET"
-    data: dict | None = None
-
-
-def fixed(url: str) -> Callable[[dict], str]:
-    return lambda objects: url
-
-
-MATRIX = [
-    Row("pages.home", fixed("/"), everyone(200)),
-    Row("pages.accessibility", fixed("/accessibility"), everyone(200)),
-    Row("pages.privacy", fixed("/privacy"), everyone(200)),
-    Row("pages.cookies", fixed("/cookies"), everyone(200)),
-    Row("pages.health", fixed("/health"), everyone(200)),
-    Row("accounts.register", fixed("/register"), everyone(200)),
-    Row("accounts.check_email", fixed("/check-your-email"), everyone(200)),
-    Row("accounts.verify_email", fixed("/verify-email/expired-token"), everyone(200)),
-    Row("accounts.resend_verification", fixed("/confirm-your-email"), everyone(200)),
-    Row("accounts.sign_in", fixed("/sign-in"), signed_in(302, anonymous=200)),
-    Row("accounts.sign_out", fixed("/sign-out"), signed_in(302), method="POST"),
-    Row("accounts.forgot_password", fixed("/forgot-password"), everyone(200)),
-    Row("accounts.reset_password", fixed("/reset-password/expired-token"), everyone(200)),
-    Row("accounts.accept_invitation", fixed("/invitation/expired-token"), everyone(200)),
-    Row("accounts.account", fixed("/account"), signed_in(200)),
-    Row("accounts.change_password", fixed("/account/password"), signed_in(200)),
-    Row("admin.list_users", fixed("/admin/users"), admin_only()),
-    Row("admin.invite_user", fixed("/admin/users/invite"), admin_only()),
-    Row("admin.show_user", lambda o: f"/admin/users/{o['person'].id}", admin_only()),
-    Row(
-        "admin.update_roles",
-        lambda o: f"/admin/users/{o['person'].id}/roles",
-        admin_only(302),
-        method="POST",
-        data={"roles": ["applicant", "assessor"]},
-    ),
-    Row("admin.disable_user", lambda o: f"/admin/users/{o['person'].id}/disable", admin_only(302), method="POST"),
-    Row("admin.enable_user", lambda o: f"/admin/users/{o['person'].id}/enable", admin_only(302), method="POST"),
-    Row(
-        "admin.resend_invitation",
-        lambda o: f"/admin/users/{o['invited'].id}/resend-invitation",
-        admin_only(302),
-        method="POST",
-    ),
-    Row("audit.list_events", fixed("/admin/audit"), admin_only()),
-    Row("audit.show_event", lambda o: f"/admin/audit/{o['event'].id}", admin_only()),
-    Row("notifications.list_messages", fixed("/admin/outbox"), admin_only()),
-    Row(
-        "notifications.retry_message",
-        lambda o: f"/admin/outbox/{o['message'].id}/retry",
-        admin_only(302),
-        method="POST",
-    ),
-]
+STAGES = [foundation, organisations, rounds]
+MATRIX = [row for stage in STAGES for row in stage.ROWS]
 
 
 @pytest.fixture
-def objects(make_user):
-    from grantsfund.audit.services import record
-    from grantsfund.common.actor import Actor
-    from grantsfund.notifications.models import OutboxStatus
-    from grantsfund.notifications.services import queue_email
-
-    person = make_user(full_name="Someone Else")
-    invited = make_user(full_name="Invited Person", password=None, roles={Role.ASSESSOR})
-    message = queue_email(to="someone@example.org", template="accounts/password_changed", context={"full_name": "S"})
-    message.status = OutboxStatus.FAILED
-    event = record(actor=Actor.system(), action="user.seeded", obj=person)
-    db.session.flush()
-    return {"person": person, "invited": invited, "message": message, "event": event}
+def objects(make_user, applicant_client):
+    made = {}
+    for stage in STAGES:
+        made.update(stage.make_objects(make_user, applicant_client.user))
+    return made
 
 
 @pytest.mark.parametrize("role", ALL_CLIENTS)
