@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from flask import current_app
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from grantsfund.accounts.models import AccountToken, Role, TokenPurpose, User, UserRole, new_session_token
 from grantsfund.accounts.passwords import hash_password, password_problem, verify_password
@@ -62,7 +63,8 @@ def load_session_user(session_id: str) -> User | None:
     user_id, _, token = session_id.partition(":")
     if not user_id.isdigit() or not token:
         return None
-    user = db.session.get(User, int(user_id))
+    # One query for the person and their roles: this runs on every signed-in request.
+    user = db.session.scalars(select(User).options(joinedload(User.role_grants)).where(User.id == int(user_id))).first()
     if user is None or not user.is_active or not secrets.compare_digest(user.session_token, token):
         return None
     return user
