@@ -64,7 +64,8 @@ def load_session_user(session_id: str) -> User | None:
     if not user_id.isdigit() or not token:
         return None
     # One query for the person and their roles: this runs on every signed-in request.
-    user = db.session.scalars(select(User).options(joinedload(User.role_grants)).where(User.id == int(user_id))).first()
+    query = select(User).options(joinedload(User.role_grants)).where(User.id == int(user_id))
+    user = db.session.scalars(query).unique().one_or_none()
     if user is None or not user.is_active or not secrets.compare_digest(user.session_token, token):
         return None
     return user

@@ -179,6 +179,12 @@ class TestSessions:
         assert services.load_session_user(user.get_id()) is user
         assert audit_actions(user)[-2:] == ["user.disabled", "user.enabled"]
 
+    def test_a_session_loads_every_role_of_the_person(self, make_user):
+        user = make_user(roles={Role.PANEL_MEMBER, Role.PANEL_CHAIR, Role.ASSESSOR})
+        session_id = user.get_id()
+        db.session.expunge_all()
+        assert services.load_session_user(session_id).roles == {Role.PANEL_MEMBER, Role.PANEL_CHAIR, Role.ASSESSOR}
+
     @pytest.mark.parametrize("junk", ["", "abc", "1", "1:", ":token", "999999:token", "x:y"])
     def test_junk_session_ids_are_nobody(self, junk):
         assert services.load_session_user(junk) is None
