@@ -92,7 +92,6 @@ class Config:
     # Flask refuses larger request bodies before reading them (413); a little room for the form's other fields.
     MAX_CONTENT_LENGTH = (UPLOAD_MAX_MB + 1) * 1024 * 1024
     CLAMD_SOCKET = os.environ.get("CLAMD_SOCKET", "")
-    FUNDING_ADVICE_URL = os.environ.get("FUNDING_ADVICE_URL", "https://www.example.gov.uk/community-funding-advice")
     HSTS = False
 
 

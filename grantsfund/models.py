@@ -3,5 +3,38 @@
 from grantsfund.accounts.models import AccountToken, User, UserRole
 from grantsfund.audit.models import AuditEvent
 from grantsfund.notifications.models import OutboxMessage
+from grantsfund.organisations.models import Document, JoinRequest, MemberInvitation, Membership, Organisation, Ward
+from grantsfund.rounds.models import (
+    Criterion,
+    EligibilityQuestion,
+    Fund,
+    Indicator,
+    Round,
+    RoundLegalForm,
+    Theme,
+    round_indicators,
+    round_themes,
+)
 
-__all__ = ["AccountToken", "AuditEvent", "OutboxMessage", "User", "UserRole"]
+__all__ = [
+    "AccountToken",
+    "AuditEvent",
+    "Criterion",
+    "Document",
+    "EligibilityQuestion",
+    "Fund",
+    "Indicator",
+    "JoinRequest",
+    "MemberInvitation",
+    "Membership",
+    "Organisation",
+    "OutboxMessage",
+    "Round",
+    "RoundLegalForm",
+    "Theme",
+    "User",
+    "UserRole",
+    "Ward",
+    "round_indicators",
+    "round_themes",
+]

@@ -17,6 +17,8 @@ from werkzeug.exceptions import Forbidden, NotFound
 
 from grantsfund.accounts.models import Role, User
 from grantsfund.extensions import login_manager
+from grantsfund.organisations.models import Document, JoinRequest, MemberInvitation, Membership, Organisation
+from grantsfund.rounds.models import Criterion, EligibilityQuestion, Fund, Indicator, Round, Theme
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -38,14 +40,33 @@ ROLE_RULES: dict[str, Callable[[User], bool]] = {
     "view_audit_log": _has(Role.ADMINISTRATOR),
     "manage_outbox": _has(Role.ADMINISTRATOR),
     # organisations
+    # Groups are run by their members (applicants); officers and administrators may look, never change.
+    # Which group: the visibility rules below; members only: organisations.services checks it again.
+    "view_organisations": lambda user: bool(user.roles & {Role.APPLICANT, Role.GRANTS_OFFICER, Role.ADMINISTRATOR}),
+    "manage_organisation": _has(Role.APPLICANT),
+    "view_all_organisations": lambda user: bool(user.roles & {Role.GRANTS_OFFICER, Role.ADMINISTRATOR}),
     # rounds
+    "manage_rounds": _has(Role.GRANTS_OFFICER),
 }
 
 # Who may know an object exists at all; a type with no rule is hidden from everyone.
 VISIBILITY_RULES: dict[type, Callable[[User, Any], bool]] = {
     User: lambda viewer, user: viewer.id == user.id or viewer.has_role(Role.ADMINISTRATOR),
     # organisations
+    Organisation: lambda viewer, organisation: (
+        organisation.has_member(viewer.id) or bool(viewer.roles & {Role.GRANTS_OFFICER, Role.ADMINISTRATOR})
+    ),
+    Membership: lambda viewer, membership: can_see(viewer, membership.organisation),
+    JoinRequest: lambda viewer, join_request: can_see(viewer, join_request.organisation),
+    MemberInvitation: lambda viewer, invitation: can_see(viewer, invitation.organisation),
+    Document: lambda viewer, document: can_see(viewer, document.organisation),
     # rounds
+    # Officers see every fund and round (the public sees open rounds only through @policy.public pages
+    # whose loaders return nothing else).
+    **dict.fromkeys(
+        (Fund, Round, Theme, Indicator, EligibilityQuestion, Criterion),
+        lambda viewer, _obj: viewer.has_role(Role.GRANTS_OFFICER),
+    ),
 }
 
 

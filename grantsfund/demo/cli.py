@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import click
 from flask.cli import AppGroup
 
-from grantsfund.demo import services
+from grantsfund.demo import organisations, rounds, services
 
 demo_cli = AppGroup("demo", help="Demonstration data.")
+
+# Each stage's demo data, in the order they depend on each other; each says what it added.
+STAGES: list[tuple[str, Callable[[], str]]] = [
+    ("Groups and their documents", organisations.seed),
+    ("Funds and rounds", rounds.seed),
+]
 
 
 @demo_cli.command("seed")
@@ -18,5 +26,11 @@ def seed_command() -> None:
     ) as bar:
         report = services.seed_users(bar)
     services.commit()
-    click.echo(f"Demo users: {report.added} added, {report.existing} already there.")
+    summaries = [f"Demo users: {report.added} added, {report.existing} already there."]
+    with click.progressbar(STAGES, label="Demo data", item_show_func=lambda s: s[0] if s else "") as bar:
+        for _label, seed in bar:
+            summaries.append(seed())
+            services.commit()
+    for summary in summaries:
+        click.echo(summary)
     click.echo(f"Every demo login uses the password: {services.DEMO_PASSWORD}")

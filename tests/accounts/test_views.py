@@ -289,8 +289,16 @@ def test_the_navigation_follows_the_roles(admin_client, applicant_client):
         )
         return [a.get_text(strip=True) for a in navigation]
 
-    assert links(admin_client) == ["Users", "Audit log", "Outbox", "Your account", "Sign out"]
-    assert links(applicant_client) == ["Your account", "Sign out"]
+    assert links(admin_client) == [
+        "Funding available",
+        "Groups",
+        "Users",
+        "Audit log",
+        "Outbox",
+        "Your account",
+        "Sign out",
+    ]
+    assert links(applicant_client) == ["Funding available", "Your group", "Your account", "Sign out"]
 
 
 def test_sign_in_as_helper_matches_real_sign_in(app, make_user):

@@ -1,0 +1,541 @@
+"""Forms for setting up funds, rounds and the indicator library. Money is typed in pounds and leaves as pence;
+dates and times are typed in UK time and leave as UTC."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from datetime import date, datetime, time
+from typing import Any
+
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxesInput,
+    GovDateInput,
+    GovRadioInput,
+    GovSubmitInput,
+    GovTextArea,
+    GovTextInput,
+)
+from wtforms import RadioField, SelectChoice, SelectMultipleField, StringField, SubmitField, TextAreaField
+from wtforms.validators import AnyOf, InputRequired, Length, StopValidation, ValidationError
+
+from grantsfund.common.dates import london_to_utc, to_london
+from grantsfund.common.forms import BaseForm
+from grantsfund.common.money import MoneyError, parse_pounds, pence_to_input
+from grantsfund.organisations.models import LegalForm
+from grantsfund.rounds.library import INDICATOR_HEADINGS, INDICATOR_UNITS
+from grantsfund.rounds.models import SCORES
+from grantsfund.rounds.services import (
+    MAX_ASSESSORS,
+    CriterionDetails,
+    RoundDetails,
+)
+
+YES_NO = [SelectChoice("yes", "Yes"), SelectChoice("no", "No")]
+
+
+def _choose(message: str, *values: str) -> AnyOf:
+    """A radio answer that must be one of the options; a missing or made-up one gets the same message."""
+    return AnyOf(list(values), message=message)
+
+
+# Fields ----------------------------------------------------------------------------------------------------
+
+
+class ParsedField(StringField):
+    """A text input whose words become a value (pence, a time, a number), with GOV.UK messages.
+    What was typed is shown back unchanged when it cannot be understood."""
+
+    data: Any
+
+    def __init__(self, label: str, *, required: str | None, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", GovTextInput())
+        super().__init__(label, **kwargs)
+        self.required_message = required
+        self.problem: str | None = None
+        self.text = ""
+
+    def parse(self, text: str) -> Any:  # pragma: no cover - every subclass overrides it
+        raise NotImplementedError
+
+    def format(self, value: Any) -> str:
+        return str(value)
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        self.text = str(valuelist[0]).strip() if valuelist else ""
+        self.data = None
+        self.problem = None
+        if self.text:
+            try:
+                self.data = self.parse(self.text)
+            except ValueError as error:
+                self.problem = str(error)
+
+    def pre_validate(self, form: Any) -> None:
+        if self.problem:
+            raise StopValidation(self.problem)
+        if self.data is None and self.required_message:
+            raise StopValidation(self.required_message)
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return self.text
+        return "" if self.data is None else self.format(self.data)
+
+
+class PoundsField(ParsedField):
+    def parse(self, text: str) -> int:
+        try:
+            return parse_pounds(text)
+        except MoneyError as error:
+            raise ValueError(str(error)) from None
+
+    def format(self, value: Any) -> str:
+        return pence_to_input(value)
+
+
+class WholeNumberField(ParsedField):
+    def __init__(self, label: str, *, thing: str, minimum: int, maximum: int, **kwargs: Any) -> None:
+        super().__init__(label, required=f"Enter {thing}", **kwargs)
+        self.thing, self.minimum, self.maximum = thing, minimum, maximum
+
+    def parse(self, text: str) -> int:
+        if not re.fullmatch(r"\d{1,6}", text, flags=re.ASCII):
+            raise ValueError(f"Enter {self.thing} as a whole number, like {self.minimum + 1}")
+        number = int(text)
+        if not self.minimum <= number <= self.maximum:
+            raise ValueError(f"Enter {self.thing} between {self.minimum} and {self.maximum}")
+        return number
+
+
+_TIME = re.compile(r"(\d{1,2})(?:[:.](\d{2}))?\s*([ap]\.?m\.?)?", flags=re.ASCII | re.IGNORECASE)
+
+
+def parse_time_of_day(text: str) -> time:
+    """'23:45', '11:45pm', '9am', '9.30 a.m.', 'midday' -> a time. Refuses '9' (morning or evening?)."""
+    words = text.strip().lower()
+    if words in {"midday", "noon", "12 noon"}:
+        return time(12, 0)
+    match = _TIME.fullmatch(words)
+    if not match:
+        raise ValueError("Enter a time, like 9am, 5:30pm or 17:30")
+    hour, minute, suffix = int(match.group(1)), int(match.group(2) or 0), match.group(3)
+    if minute > 59:
+        raise ValueError("Enter a time, like 9am, 5:30pm or 17:30")
+    if suffix:
+        if not 1 <= hour <= 12:
+            raise ValueError("Enter a time, like 9am, 5:30pm or 17:30")
+        hour = hour % 12 + (12 if suffix.startswith("p") else 0)
+    elif match.group(2) is None or hour > 23:
+        raise ValueError("Enter a time, like 9am, 5:30pm or 17:30")
+    return time(hour, minute)
+
+
+def format_time_of_day(value: time) -> str:
+    hour = value.hour % 12 or 12
+    suffix = "am" if value.hour < 12 else "pm"
+    return f"{hour}{suffix}" if value.minute == 0 else f"{hour}:{value.minute:02d}{suffix}"
+
+
+class TimeOfDayField(ParsedField):
+    def parse(self, text: str) -> time:
+        return parse_time_of_day(text)
+
+    def format(self, value: Any) -> str:
+        return format_time_of_day(value)
+
+
+class DayField(ParsedField):
+    """GOV.UK's date input (day, month, year boxes sharing one name). Tolerates a POST that leaves out
+    some or all of the boxes, which would otherwise crash govuk-frontend-wtf's widget."""
+
+    def __init__(self, label: str, *, required: str | None, **kwargs: Any) -> None:
+        super().__init__(label, required=required, widget=GovDateInput(), **kwargs)
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        parts = [str(part).strip() for part in valuelist[:3]]
+        parts += [""] * (3 - len(parts))
+        self.raw_data = parts
+        self.data = None
+        self.problem = None
+        self.text = " ".join(parts).strip()
+        if not any(parts):
+            return
+        day, month, year = parts
+        if not all(parts):
+            missing = [name for name, part in zip(("a day", "a month", "a year"), parts, strict=True) if not part]
+            self.problem = f"{self.label.text} must include {' and '.join(missing)}"
+            return
+        if not all(re.fullmatch(r"\d{1,4}", part, flags=re.ASCII) for part in parts) or len(year) != 4:
+            self.problem = f"{self.label.text} must be a real date"
+            return
+        try:
+            self.data = date(int(year), int(month), int(day))
+        except ValueError:
+            self.problem = f"{self.label.text} must be a real date"
+
+    def _value(self) -> str:
+        return ""
+
+
+def _required_text(label: str, message: str, *, max_length: int, textarea: bool = False, **kwargs: Any) -> Any:
+    field_class = TextAreaField if textarea else StringField
+    return field_class(
+        label,
+        widget=GovTextArea() if textarea else GovTextInput(),
+        validators=[
+            InputRequired(message),
+            Length(max=max_length, message=f"{label} must be {max_length:,} characters or fewer"),
+        ],
+        **kwargs,
+    )
+
+
+def _optional_text(label: str, *, max_length: int, **kwargs: Any) -> TextAreaField:
+    return TextAreaField(
+        label,
+        widget=GovTextArea(),
+        validators=[Length(max=max_length, message=f"{label} must be {max_length:,} characters or fewer")],
+        **kwargs,
+    )
+
+
+# Funds -----------------------------------------------------------------------------------------------------
+
+
+class FundForm(BaseForm):
+    name = _required_text("Fund name", "Enter the name of the fund", max_length=200)
+    description = _optional_text(
+        "Description", max_length=5000, description="What the fund is for. Shown to staff only."
+    )
+    submit = SubmitField("Save fund", widget=GovSubmitInput())
+
+
+# Rounds ----------------------------------------------------------------------------------------------------
+
+
+class NewRoundForm(BaseForm):
+    name = _required_text(
+        "Round name", "Enter the name of the round", max_length=200, description="For example, Communities Fund 2026/27"
+    )
+    description = _optional_text(
+        "Guidance for applicants",
+        max_length=20000,
+        description="What the round is for and how to apply. Shown on the public ‘Funding available’ page.",
+    )
+    submit = SubmitField("Create round", widget=GovSubmitInput())
+
+
+class CopyRoundForm(BaseForm):
+    source = RadioField(
+        "Which round do you want to copy?",
+        widget=GovRadioInput(),
+        validators=[InputRequired("Select the round to copy")],
+        validate_choice=False,
+    )
+    name = _required_text(
+        "Name of the new round",
+        "Enter the name of the new round",
+        max_length=200,
+        description="For example, Communities Fund 2027/28",
+    )
+    submit = SubmitField("Copy round", widget=GovSubmitInput())
+
+    def __init__(self, *args: Any, rounds: Sequence[Any] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.source.choices = [SelectChoice(str(r.id), r.name) for r in rounds]
+        self._round_ids = {str(r.id) for r in rounds}
+
+    def validate_source(self, field: RadioField) -> None:
+        if field.data not in self._round_ids:
+            raise ValidationError("Select the round to copy")
+
+    def source_id(self) -> int:
+        return int(self.source.data)
+
+
+class RoundDetailsForm(BaseForm):
+    name = _required_text("Round name", "Enter the name of the round", max_length=200)
+    description = _optional_text(
+        "Guidance for applicants",
+        max_length=20000,
+        description="What the round is for and how to apply. Shown on the public ‘Funding available’ page.",
+    )
+    opens_date = DayField(
+        "Date the round opens", required="Enter the date the round opens", description="For example, 1 4 2026"
+    )
+    opens_time = TimeOfDayField(
+        "Time the round opens", required="Enter the time the round opens", description="UK time, for example 9am"
+    )
+    closes_date = DayField(
+        "Date the round closes", required="Enter the date the round closes", description="For example, 5 6 2026"
+    )
+    closes_time = TimeOfDayField(
+        "Time the round closes",
+        required="Enter the time the round closes",
+        description="UK time, for example 11:45pm. Bids must be submitted before this time.",
+    )
+    budget = PoundsField(
+        "Total budget", required="Enter the total budget", description="In pounds, for example 300,000"
+    )
+    minimum_grant = PoundsField("Minimum grant", required="Enter the minimum grant", description="In pounds")
+    maximum_grant = PoundsField("Maximum grant", required="Enter the maximum grant", description="In pounds")
+    assessors_per_bid = WholeNumberField(
+        "Assessors for each bid",
+        thing="the number of assessors for each bid",
+        minimum=1,
+        maximum=MAX_ASSESSORS,
+        description=f"Between 1 and {MAX_ASSESSORS}",
+    )
+    moderation_spread = WholeNumberField(
+        "Moderation spread",
+        thing="the moderation spread",
+        minimum=1,
+        maximum=max(SCORES),
+        description="If assessors’ scores for a criterion differ by this many points or more, the bid is moderated",
+    )
+    panel_date = DayField("Panel date (optional)", required=None, description="For example, 15 7 2026")
+    submit = SubmitField("Save and continue", widget=GovSubmitInput())
+
+    def _check_time_exists(self, day: date | None, clock: time | None) -> None:
+        if day is None or clock is None:
+            return
+        if to_london(london_to_utc(day, clock)).time() != clock:
+            raise ValidationError(
+                f"{format_time_of_day(clock)} does not exist on {day.day} {day:%B %Y} because the clocks go forward. "
+                "Enter a time before 1am or from 2am"
+            )
+
+    def validate_opens_time(self, field: TimeOfDayField) -> None:
+        self._check_time_exists(self.opens_date.data, field.data)
+
+    def validate_closes_time(self, field: TimeOfDayField) -> None:
+        self._check_time_exists(self.closes_date.data, field.data)
+
+    @classmethod
+    def for_round(cls, round_: Any, **kwargs: Any) -> RoundDetailsForm:
+        """The form filled with the round as it is, in UK time."""
+        data: dict[str, Any] = {
+            "name": round_.name,
+            "description": round_.description,
+            "budget": round_.budget_pence,
+            "minimum_grant": round_.minimum_grant_pence,
+            "maximum_grant": round_.maximum_grant_pence,
+            "assessors_per_bid": round_.assessors_per_bid,
+            "moderation_spread": round_.moderation_spread,
+            "panel_date": round_.panel_date,
+        }
+        for prefix, moment in (("opens", round_.opens_at), ("closes", round_.closes_at)):
+            if moment is not None:
+                local: datetime = to_london(moment)
+                data[f"{prefix}_date"] = local.date()
+                data[f"{prefix}_time"] = local.time().replace(second=0, microsecond=0)
+        return cls(data=data, **kwargs)
+
+    def details(self) -> RoundDetails:
+        return RoundDetails(
+            name=self.name.data,
+            description=self.description.data or "",
+            opens_at=london_to_utc(self.opens_date.data, self.opens_time.data),
+            closes_at=london_to_utc(self.closes_date.data, self.closes_time.data),
+            budget_pence=self.budget.data,
+            minimum_grant_pence=self.minimum_grant.data,
+            maximum_grant_pence=self.maximum_grant.data,
+            assessors_per_bid=self.assessors_per_bid.data,
+            moderation_spread=self.moderation_spread.data,
+            panel_date=self.panel_date.data,
+        )
+
+
+def legal_form_choices() -> list[SelectChoice]:
+    return [SelectChoice(form.value, form.label) for form in LegalForm]
+
+
+class ThemesForm(BaseForm):
+    themes = SelectMultipleField(
+        "Themes",
+        widget=GovCheckboxesInput(),
+        validators=[InputRequired("Select at least one theme")],
+        validate_choice=False,
+        description="Select all the themes this round funds.",
+    )
+    legal_forms = SelectMultipleField(
+        "Who can apply",
+        widget=GovCheckboxesInput(),
+        choices=legal_form_choices,
+        validators=[InputRequired("Select at least one kind of organisation that can apply")],
+        validate_choice=False,
+        description="Select every kind of organisation that can apply.",
+    )
+    submit = SubmitField("Save and continue", widget=GovSubmitInput())
+
+    def __init__(self, *args: Any, themes: Sequence[Any] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.themes.choices = [SelectChoice(str(t.id), t.name) for t in themes]
+        self._theme_ids = {str(t.id) for t in themes}
+
+    def validate_themes(self, field: SelectMultipleField) -> None:
+        if not set(field.data or []) <= self._theme_ids:
+            raise ValidationError("Select themes from the list")
+
+    def validate_legal_forms(self, field: SelectMultipleField) -> None:
+        if not set(field.data or []) <= {form.value for form in LegalForm}:
+            raise ValidationError("Select kinds of organisation from the list")
+
+    def theme_ids(self) -> set[int]:
+        return {int(value) for value in self.themes.data or []}
+
+    def selected_legal_forms(self) -> set[LegalForm]:
+        return {LegalForm(value) for value in self.legal_forms.data or []}
+
+
+class IndicatorsForm(BaseForm):
+    indicators = SelectMultipleField(
+        "Outcome indicators applicants can choose",
+        widget=GovCheckboxesInput(),
+        validators=[InputRequired("Select at least one outcome indicator")],
+        validate_choice=False,
+    )
+    submit = SubmitField("Save and continue", widget=GovSubmitInput())
+
+    def __init__(self, *args: Any, indicators: Sequence[Any] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.indicators.choices = [SelectChoice(str(i.id), i.label) for i in indicators]
+        self._ids = {str(i.id) for i in indicators}
+
+    def validate_indicators(self, field: SelectMultipleField) -> None:
+        if not set(field.data or []) <= self._ids:
+            raise ValidationError("Select indicators from the list")
+
+    def indicator_ids(self) -> set[int]:
+        return {int(value) for value in self.indicators.data or []}
+
+
+class QuestionForm(BaseForm):
+    text = _required_text("Question", "Enter the question", max_length=1000, textarea=True)
+    qualifying_answer = RadioField(
+        "Which answer means the group can apply?",
+        widget=GovRadioInput(),
+        choices=YES_NO,
+        validators=[_choose("Select the answer that means the group can apply", "yes", "no")],
+        validate_choice=False,
+    )
+    explanation = _required_text(
+        "What to tell a group that gives the other answer",
+        "Enter what to tell a group that cannot apply",
+        max_length=2000,
+        textarea=True,
+        description="In plain English: why they cannot apply, and where they might find help.",
+    )
+    submit = SubmitField("Save question", widget=GovSubmitInput())
+
+    def qualifies_with_yes(self) -> bool:
+        return bool(self.qualifying_answer.data == "yes")
+
+
+class MoveForm(BaseForm):
+    direction = StringField(validators=[AnyOf(["up", "down"])])
+
+
+class ConfirmForm(BaseForm):
+    """A button and its CSRF token."""
+
+    submit = SubmitField("Continue", widget=GovSubmitInput())
+
+
+class CriterionForm(BaseForm):
+    name = _required_text("Criterion", "Enter the name of the criterion", max_length=200)
+    guidance = _required_text(
+        "Guidance for assessors and applicants",
+        "Enter guidance for the criterion",
+        max_length=5000,
+        textarea=True,
+    )
+    weight = WholeNumberField(
+        "Weight",
+        thing="the weight",
+        minimum=1,
+        maximum=100,
+        description="A whole number of 1 or more. A criterion with weight 2 counts twice as much as one with weight 1.",
+    )
+    essential = RadioField(
+        "Is this criterion essential?",
+        widget=GovRadioInput(),
+        choices=YES_NO,
+        validators=[_choose("Select yes if the criterion is essential", "yes", "no")],
+        validate_choice=False,
+        description="A bid that scores below 3 on an essential criterion should not be funded, whatever its total.",
+    )
+    descriptor_0 = _required_text("Score 0", "Enter what a score of 0 means", max_length=1000, textarea=True)
+    descriptor_1 = _required_text("Score 1", "Enter what a score of 1 means", max_length=1000, textarea=True)
+    descriptor_2 = _required_text("Score 2", "Enter what a score of 2 means", max_length=1000, textarea=True)
+    descriptor_3 = _required_text("Score 3", "Enter what a score of 3 means", max_length=1000, textarea=True)
+    descriptor_4 = _required_text("Score 4", "Enter what a score of 4 means", max_length=1000, textarea=True)
+    descriptor_5 = _required_text("Score 5", "Enter what a score of 5 means", max_length=1000, textarea=True)
+    submit = SubmitField("Save criterion", widget=GovSubmitInput())
+
+    def __init__(self, *args: Any, score_labels: Sequence[str] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for score, label in zip(SCORES, score_labels, strict=False):
+            self[f"descriptor_{score}"].label.text = f"Score {score} ({label})"
+
+    @classmethod
+    def for_criterion(cls, criterion: Any, **kwargs: Any) -> CriterionForm:
+        data = {
+            "name": criterion.name,
+            "guidance": criterion.guidance,
+            "weight": criterion.weight,
+            "essential": "yes" if criterion.essential else "no",
+            **{f"descriptor_{score}": text for score, text in zip(SCORES, criterion.descriptors, strict=False)},
+        }
+        return cls(data=data, **kwargs)
+
+    def details(self) -> CriterionDetails:
+        return CriterionDetails(
+            name=self.name.data,
+            guidance=self.guidance.data,
+            weight=self.weight.data,
+            essential=self.essential.data == "yes",
+            descriptors=[self[f"descriptor_{score}"].data for score in SCORES],
+        )
+
+
+class ScaleForm(BaseForm):
+    label_0 = _required_text("Score 0", "Enter what a score of 0 means", max_length=100)
+    label_1 = _required_text("Score 1", "Enter what a score of 1 means", max_length=100)
+    label_2 = _required_text("Score 2", "Enter what a score of 2 means", max_length=100)
+    label_3 = _required_text("Score 3", "Enter what a score of 3 means", max_length=100)
+    label_4 = _required_text("Score 4", "Enter what a score of 4 means", max_length=100)
+    label_5 = _required_text("Score 5", "Enter what a score of 5 means", max_length=100)
+    submit = SubmitField("Save scale", widget=GovSubmitInput())
+
+    def labels(self) -> list[str]:
+        return [self[f"label_{score}"].data for score in SCORES]
+
+
+class IndicatorForm(BaseForm):
+    heading = RadioField(
+        "Heading",
+        widget=GovRadioInput(),
+        choices=[SelectChoice(heading, heading) for heading in INDICATOR_HEADINGS],
+        validators=[_choose("Select a heading", *INDICATOR_HEADINGS)],
+        validate_choice=False,
+        description="The Indicators of Integration framework’s four headings.",
+    )
+    domain = _required_text(
+        "Domain", "Enter the domain", max_length=100, description="For example, Social Bridges or Work"
+    )
+    measure = _required_text(
+        "Measure",
+        "Enter the measure",
+        max_length=300,
+        description="What a group counts, for example Mixed-background sessions held",
+    )
+    unit = RadioField(
+        "How is it counted?",
+        widget=GovRadioInput(),
+        choices=[SelectChoice(value, label) for value, label in INDICATOR_UNITS.items()],
+        validators=[_choose("Select how the measure is counted", *INDICATOR_UNITS)],
+        validate_choice=False,
+    )
+    submit = SubmitField("Save indicator", widget=GovSubmitInput())

@@ -1,0 +1,80 @@
+"""Whatever is typed or sent into any organisations form, the answer is a page, never a server error."""
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from grantsfund.common.actor import Actor
+from grantsfund.extensions import limiter
+from grantsfund.organisations import services
+from tests.organisations import factories
+
+FUZZ = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+
+values = st.one_of(
+    st.text(max_size=300),
+    st.lists(st.text(max_size=30), max_size=4),
+    st.sampled_from(
+        ["", " ", "yes", "no", "registered_charity", "cic", "accounts", "approve", "1", "-1", "99999999999999999999",
+         "NB1 2AB", "SC012345", "£1,000.00", "31/2/2026", "x" * 5000]
+    ),
+)  # fmt: skip
+
+
+def form_data(fields):
+    return st.fixed_dictionaries({}, optional=dict.fromkeys(fields, values))
+
+
+PROFILE = [
+    "name", "legal_form", "charity_number", "company_number", "address_line_1", "address_line_2", "town", "postcode",
+    "ward_id", "annual_income", "year_established", "has_safeguarding_policy", "has_equality_policy", "contact_name",
+    "contact_email", "contact_phone",
+]  # fmt: skip
+
+
+@pytest.fixture
+def urls(applicant_client, make_user):
+    other = make_user()
+    group = factories.organisation(applicant_client.user, other)
+    join_request = services.request_to_join(group, actor=Actor(make_user()))
+    invited = make_user(email="invited@example.org")
+    token = services.invite_member(group, email=invited.email, actor=Actor(applicant_client.user))
+    return {"group": group.id, "join_request": join_request.id, "member": other.id, "token": token}
+
+
+FORMS = [
+    ("applicant_client", "/organisations/new", PROFILE),
+    ("applicant_client", "/organisations/{group}/edit", PROFILE),
+    ("applicant_client", "/organisations/join", ["organisation_id"]),
+    ("applicant_client", "/organisations/{group}/join-requests/{join_request}", ["decision"]),
+    ("applicant_client", "/organisations/{group}/members/invite", ["email"]),
+    ("applicant_client", "/organisations/{group}/switch", ["submit"]),
+    ("applicant_client", "/organisations/{group}/documents/new", ["kind", "dated", "file"]),
+    ("applicant_client", "/organisation-invitation/{token}", ["submit"]),
+    ("anonymous_client", "/organisation-invitation/{token}", ["submit"]),
+]
+
+
+@pytest.mark.parametrize(("role", "url", "fields"), FORMS, ids=[f"{role}:{url}" for role, url, _ in FORMS])
+def test_no_form_input_causes_a_server_error(role, url, fields, client_for, urls):
+    client = client_for(role)
+    target = url.format(**urls)
+
+    @FUZZ
+    @given(data=form_data(fields))
+    def post(data):
+        limiter.reset()
+        response = client.submit(target, data)
+        assert response.status_code < 500, data
+
+    post()
+
+
+def test_no_search_causes_a_server_error(applicant_client):
+    @FUZZ
+    @given(data=form_data(["name", "page"]))
+    def search(data):
+        for url in ("/organisations/join", "/organisations"):
+            assert applicant_client.get(url, query_string=data).status_code < 500, data
+
+    search()
