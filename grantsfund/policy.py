@@ -70,6 +70,17 @@ VISIBILITY_RULES: dict[type, Callable[[User, Any], bool]] = {
 }
 
 
+def _organisation_of(obj: Any) -> Organisation:
+    return obj if isinstance(obj, Organisation) else obj.organisation
+
+
+# Actions that, on a particular object, need more than the role: checked after the role rule.
+OBJECT_RULES: dict[str, Callable[[User, Any], bool]] = {
+    # Staff may see any group, but only its members change it, even if they are applicants elsewhere.
+    "manage_organisation": lambda user, obj: _organisation_of(obj).has_member(user.id),
+}
+
+
 def can_see(user: Any, obj: Any) -> bool:
     if not getattr(user, "is_authenticated", False):
         return False
@@ -82,7 +93,10 @@ def can(user: Any, action: str, obj: Any = None) -> bool:
         return False
     if obj is not None and not can_see(user, obj):
         return False
-    return ROLE_RULES[action](user)
+    if not ROLE_RULES[action](user):
+        return False
+    object_rule = OBJECT_RULES.get(action)
+    return obj is None or object_rule is None or object_rule(user, obj)
 
 
 def authorize(user: Any, action: str, obj: Any = None) -> None:

@@ -101,6 +101,17 @@ class TestProfile:
         listed = officer_client.get("/organisations")
         assert group.name in page(listed).select_one("table").text
 
+    def test_staff_who_are_also_applicants_cannot_change_groups_they_do_not_belong_to(self, app, make_user):
+        from grantsfund.accounts.models import Role
+
+        officer = make_user(roles={Role.GRANTS_OFFICER, Role.APPLICANT})
+        client = sign_in_as(app.test_client(), officer)
+        group = factories.organisation(make_user())
+        assert client.get(f"/organisations/{group.id}").status_code == 200
+        assert client.get(f"/organisations/{group.id}/edit").status_code == 403
+        own = factories.organisation(officer)
+        assert client.get(f"/organisations/{own.id}/edit").status_code == 200
+
 
 class TestCurrentGroup:
     def test_switching_between_groups_is_remembered_and_checked(self, applicant_client, make_user):
