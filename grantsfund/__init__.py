@@ -11,6 +11,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import BASE_DIR, DEV_SECRET_KEY, config_for
 from grantsfund import errors, security, templating
+from grantsfund.common.sqlite import make_sqlite_transactional
 from grantsfund.extensions import csrf, db, limiter, login_manager, mail, migrate
 
 
@@ -47,6 +48,9 @@ def _init_extensions(app: Flask) -> None:
     import grantsfund.models  # noqa: F401  (registers every table with the metadata)
 
     db.init_app(app)
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            make_sqlite_transactional(db.engine)
     migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"))
     csrf.init_app(app)
     mail.init_app(app)

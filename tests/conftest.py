@@ -15,7 +15,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from flask_sqlalchemy.session import Session as FlaskSession
-from sqlalchemy import event, select, text
+from sqlalchemy import select, text
 from werkzeug.test import TestResponse
 
 from grantsfund import create_app
@@ -89,17 +89,6 @@ class _ConnectionBoundSession(FlaskSession):
         return self.bind
 
 
-def _sqlite_savepoints(engine: Any) -> None:
-    # pysqlite's own transaction handling breaks SAVEPOINT; let SQLAlchemy emit BEGIN itself.
-    @event.listens_for(engine, "connect")
-    def _connect(dbapi_connection: Any, _record: Any) -> None:
-        dbapi_connection.isolation_level = None
-
-    @event.listens_for(engine, "begin")
-    def _begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN")
-
-
 def _empty_postgresql() -> None:
     with db.engine.begin() as connection:
         connection.execute(text("DROP SCHEMA public CASCADE"))
@@ -118,9 +107,7 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     )
     app.test_client_class = Client
     with app.app_context():
-        if db.engine.dialect.name == "sqlite":
-            _sqlite_savepoints(db.engine)
-        else:
+        if db.engine.dialect.name != "sqlite":
             _empty_postgresql()
         upgrade()
         yield app
