@@ -26,6 +26,7 @@ from grantsfund.common.actor import Actor
 from grantsfund.common.dates import format_datetime, utcnow
 from grantsfund.common.errors import DomainError, InvalidTransition
 from grantsfund.common.money import format_pence
+from grantsfund.common.uniqueness import unique
 from grantsfund.extensions import db
 from grantsfund.organisations.models import LegalForm
 from grantsfund.rounds.library import default_criteria, default_score_labels, load_reference_data
@@ -52,13 +53,16 @@ class RoundLocked(DomainError):
 # Funds ----------------------------------------------------------------------------------------------------
 
 
+DUPLICATE_FUND = "There is already a fund with this name"
+
+
 def _check_fund_name(name: str, *, exclude_id: int | None) -> None:
     # Exact as well as case-blind: the database's lower() may not fold every letter Python's does.
     query = select(Fund.id).where(or_(Fund.name == name, func.lower(Fund.name) == name.lower()))
     if exclude_id is not None:
         query = query.where(Fund.id != exclude_id)
     if db.session.scalar(query) is not None:
-        raise DomainError("There is already a fund with this name", field="name")
+        raise DomainError(DUPLICATE_FUND, field="name")
 
 
 def create_fund(*, name: str, description: str, actor: Actor, now: datetime | None = None) -> Fund:
@@ -66,7 +70,8 @@ def create_fund(*, name: str, description: str, actor: Actor, now: datetime | No
     _check_fund_name(name, exclude_id=None)
     load_reference_data(actor=actor, now=now)
     fund = Fund(name=name, description=description, created_at=now)
-    db.session.add(fund)
+    with unique(DUPLICATE_FUND, field="name"):
+        db.session.add(fund)
     audit.record(
         actor=actor, action="fund.created", obj=fund, after={"name": name, "description": description}, now=now
     )
@@ -77,7 +82,8 @@ def create_fund(*, name: str, description: str, actor: Actor, now: datetime | No
 def update_fund(fund: Fund, *, name: str, description: str, actor: Actor, now: datetime | None = None) -> Fund:
     _check_fund_name(name, exclude_id=fund.id)
     before = {"name": fund.name, "description": fund.description}
-    fund.name, fund.description = name, description
+    with unique(DUPLICATE_FUND, field="name"):
+        fund.name, fund.description = name, description
     audit.record(
         actor=actor,
         action="fund.changed",

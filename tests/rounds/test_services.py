@@ -385,3 +385,24 @@ def test_times_are_kept_in_utc(actor, fund):
     db.session.flush()
     db.session.expire(round_)
     assert round_.closes_at == closes
+
+
+class TestFundNames:
+    def test_a_duplicate_that_slips_past_the_check_is_a_form_error_and_the_transaction_goes_on(
+        self, actor, monkeypatch
+    ):
+        services.create_fund(name="Communities Fund", description="", actor=actor)
+        # As if another officer saved the same name between our check and our insert.
+        monkeypatch.setattr(services, "_check_fund_name", lambda name, exclude_id: None)
+        with pytest.raises(DomainError) as error:
+            services.create_fund(name="Communities Fund", description="", actor=actor)
+        assert error.value.field == "name"
+        assert error.value.message == "There is already a fund with this name"
+        assert services.create_fund(name="Another Fund", description="", actor=actor).id is not None
+
+    def test_renaming_onto_another_fund_is_refused_the_same_way(self, actor, monkeypatch):
+        services.create_fund(name="Communities Fund", description="", actor=actor)
+        other = services.create_fund(name="Small Grants", description="", actor=actor)
+        monkeypatch.setattr(services, "_check_fund_name", lambda name, exclude_id: None)
+        with pytest.raises(DomainError, match="already a fund"):
+            services.update_fund(other, name="Communities Fund", description="", actor=actor)
