@@ -5,9 +5,11 @@ from __future__ import annotations
 import calendar
 import csv
 import hashlib
+import re
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, replace
+from dataclasses import field as dataclass_field
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 from pathlib import Path
@@ -60,19 +62,45 @@ def list_wards() -> list[Ward]:
     return list(db.session.scalars(select(Ward).order_by(Ward.name)))
 
 
+# ONS ward codes: E05 (England), W05 (Wales), S13 (Scotland), N08 (Northern Ireland), then 6 digits.
+WARD_CODE = re.compile(r"^(E05|W05|S13|N08)\d{6}$")
+
+
+@dataclass
+class WardImport:
+    added: int = 0
+    existing: int = 0
+    rejected: list[str] = dataclass_field(default_factory=list)
+
+
+def import_wards(rows: Iterable[dict[str, str]]) -> WardImport:
+    """Add the wards (`name`, `ons_code`) that are not there yet; say why any row was refused."""
+    report = WardImport()
+    codes = set(db.session.scalars(select(Ward.ons_code)))
+    names = set(db.session.scalars(select(Ward.name)))
+    for line, row in enumerate(rows, start=2):
+        name, code = (row.get("name") or "").strip(), (row.get("ons_code") or "").strip().upper()
+        if code in codes:
+            report.existing += 1
+        elif not name or len(name) > 120:
+            report.rejected.append(f"line {line}: a ward needs a name of up to 120 characters")
+        elif not WARD_CODE.match(code):
+            report.rejected.append(f"line {line}: {code or 'no code'} is not an ONS ward code, like E05012345")
+        elif name in names:
+            report.rejected.append(f"line {line}: there is already a ward called {name}")
+        else:
+            db.session.add(Ward(name=name, ons_code=code))
+            codes.add(code)
+            names.add(name)
+            report.added += 1
+    return report
+
+
 def load_wards(path: Path = WARDS_CSV) -> tuple[int, int]:
-    """Add the wards in a CSV (columns `name`, `ons_code`) that are not there yet: (added, already there)."""
-    existing = set(db.session.scalars(select(Ward.ons_code)))
-    added = 0
+    """Load a ward list CSV (columns `name`, `ons_code`): (added, already there)."""
     with path.open(newline="", encoding="utf-8") as handle:
-        for row in csv.DictReader(handle):
-            code = row["ons_code"].strip()
-            if code in existing:
-                continue
-            db.session.add(Ward(name=row["name"].strip(), ons_code=code))
-            existing.add(code)
-            added += 1
-    return added, len(existing) - added
+        report = import_wards(csv.DictReader(handle))
+    return report.added, report.existing
 
 
 # Loading
