@@ -32,6 +32,7 @@ from wtforms import (
 from wtforms.validators import AnyOf, Email, InputRequired, Length, Optional
 
 from grantsfund.accounts.forms import EMAIL_HINT
+from grantsfund.common.dates import to_london, utcnow
 from grantsfund.common.forms import BaseForm
 from grantsfund.common.money import MoneyError, parse_pounds, pence_to_input
 from grantsfund.organisations.models import DocumentKind, LegalForm, Organisation, Ward
@@ -190,7 +191,7 @@ class OrganisationForm(BaseForm):
             raise ValidationError(str(error)) from None
 
     def validate_year_established(self, field: Field) -> None:
-        this_year = date.today().year
+        this_year = to_london(utcnow()).year
         if not re.fullmatch(r"\d{4}", field.data or ""):
             raise ValidationError("Enter the year your group was set up as 4 numbers, like 2015")
         if int(field.data) > this_year:
