@@ -15,6 +15,8 @@ def form_data(fields, extra_values=()):
         st.text(max_size=300),
         st.lists(st.text(max_size=30), max_size=4),
         st.sampled_from([*COMMON_VALUES, *extra_values]),
+        # The day, month and year boxes of a GOV.UK date input share one name.
+        st.lists(st.sampled_from(["", "1", "29", "2", "2026", "31", "0", "99999"]), max_size=5),
     )
     return st.fixed_dictionaries({}, optional=dict.fromkeys(fields, values))
 

@@ -1,5 +1,5 @@
-"""Forms for setting up funds, rounds and the indicator library. Money is typed in pounds and leaves as pence;
-dates and times are typed in UK time and leave as UTC."""
+"""Forms for setting up funds, rounds, themes and the indicator library. Money is typed in pounds and leaves
+as pence; dates and times are typed in UK time and leave as UTC."""
 
 from __future__ import annotations
 
@@ -95,8 +95,10 @@ class PoundsField(ParsedField):
 
 
 class WholeNumberField(ParsedField):
-    def __init__(self, label: str, *, thing: str, minimum: int, maximum: int, **kwargs: Any) -> None:
-        super().__init__(label, required=f"Enter {thing}", **kwargs)
+    def __init__(
+        self, label: str, *, thing: str, minimum: int, maximum: int, optional: bool = False, **kwargs: Any
+    ) -> None:
+        super().__init__(label, required=None if optional else f"Enter {thing}", **kwargs)
         self.thing, self.minimum, self.maximum = thing, minimum, maximum
 
     def parse(self, text: str) -> int:
@@ -539,3 +541,26 @@ class IndicatorForm(BaseForm):
         validate_choice=False,
     )
     submit = SubmitField("Save indicator", widget=GovSubmitInput())
+
+
+class ThemeForm(BaseForm):
+    name = _required_text("Name", "Enter the name of the theme", max_length=200)
+    description = _required_text(
+        "Description",
+        "Enter a description of the theme",
+        max_length=1000,
+        textarea=True,
+        description="What the theme covers. Applicants see it when they choose their themes.",
+    )
+    position = WholeNumberField(
+        "Position in the list",
+        thing="the position",
+        minimum=0,
+        maximum=9999,
+        optional=True,
+        description=(
+            "Themes are listed from the lowest number first. Left blank, a new theme goes after the last "
+            "and a changed one keeps its place."
+        ),
+    )
+    submit = SubmitField("Save theme", widget=GovSubmitInput())

@@ -494,3 +494,57 @@ def edit_indicator(indicator_id: int) -> ResponseReturnValue:
             flash("Indicator saved.", "success")
             return redirect(url_for(".list_indicators"))
     return render_template("rounds/indicator_form.html", form=form, indicator=indicator)
+
+
+# The themes --------------------------------------------------------------------------------------------------
+
+
+@bp.route("/funds/themes")
+@policy.requires(MANAGE)
+def list_themes() -> ResponseReturnValue:
+    return render_template("rounds/list_themes.html", themes=library.list_themes_in_use())
+
+
+@bp.route("/funds/themes/new", methods=["GET", "POST"])
+@policy.requires(MANAGE)
+@commits
+def add_theme() -> ResponseReturnValue:
+    form = forms.ThemeForm()
+    if form.validate_on_submit():
+        try:
+            theme = library.add_theme(
+                name=form.name.data,
+                description=form.description.data,
+                position=form.position.data,
+                actor=current_actor(),
+            )
+        except DomainError as error:
+            form.add_error(error.field, error.message)
+        else:
+            flash(f"{theme.name} added to the themes.", "success")
+            return redirect(url_for(".list_themes"))
+    return render_template("rounds/theme_form.html", form=form, theme=None)
+
+
+@bp.route("/funds/themes/<int:theme_id>/edit", methods=["GET", "POST"])
+@policy.requires(MANAGE)
+@commits
+def edit_theme(theme_id: int) -> ResponseReturnValue:
+    theme = library.get_theme(theme_id)
+    policy.authorize(current_user, MANAGE, theme)
+    form = forms.ThemeForm(obj=theme)
+    if form.validate_on_submit():
+        try:
+            library.update_theme(
+                theme,
+                name=form.name.data,
+                description=form.description.data,
+                position=form.position.data,
+                actor=current_actor(),
+            )
+        except DomainError as error:
+            form.add_error(error.field, error.message)
+        else:
+            flash("Theme saved.", "success")
+            return redirect(url_for(".list_themes"))
+    return render_template("rounds/theme_form.html", form=form, theme=theme)

@@ -70,6 +70,24 @@ ROWS = [
     Row("rounds.list_indicators", fixed("/funds/indicators"), officer()),
     Row("rounds.add_indicator", fixed("/funds/indicators/new"), officer()),
     Row("rounds.edit_indicator", lambda o: f"/funds/indicators/{o['indicator'].id}", officer()),
+    Row("rounds.list_themes", fixed("/funds/themes"), officer()),
+    Row("rounds.add_theme", fixed("/funds/themes/new"), officer()),
+    Row(
+        "rounds.add_theme",
+        fixed("/funds/themes/new"),
+        officer(302),
+        method="POST",
+        data={"name": "Another matrix theme", "description": "Added by the matrix."},
+    ),
+    Row("rounds.edit_theme", lambda o: f"/funds/themes/{o['theme'].id}/edit", officer()),
+    Row(
+        "rounds.edit_theme",
+        lambda o: f"/funds/themes/{o['theme'].id}/edit",
+        officer(302),
+        method="POST",
+        data={"name": "Matrix theme", "description": "Changed by the matrix.", "position": "3"},
+    ),
+    Row("rounds.edit_theme", fixed("/funds/themes/999999/edit"), officer(404)),  # no such theme
 ]
 
 
@@ -94,4 +112,5 @@ def make_objects(make_user, applicant):
         "indicator": library.add_indicator(
             heading="Social Connections", domain="Social Bridges", measure="Matrix measure", unit="count", actor=actor
         ),
+        "theme": library.add_theme(name="Matrix theme", description="A theme for the matrix.", actor=actor),
     }

@@ -376,6 +376,94 @@ class TestLibrary:
         assert events("indicator.changed")[-1].after["measure"] == "Meals shared"
 
 
+class TestThemes:
+    def test_a_theme_is_added_after_the_last_with_an_audit_event(self, actor, fund):
+        last = max(theme.position for theme in db.session.scalars(select(Theme)))
+        theme = library.add_theme(name="Older people", description="Later life, together.", actor=actor, now=NOW)
+        assert (theme.name, theme.description, theme.position) == ("Older people", "Later life, together.", last + 1)
+        event = events("theme.added")[-1]
+        assert (event.object_id, event.occurred_at) == (str(theme.id), NOW)
+        assert event.after == {"name": "Older people", "description": "Later life, together.", "position": last + 1}
+
+    def test_a_theme_can_be_given_its_place(self, actor, fund):
+        theme = library.add_theme(name="Older people", description="d", position=0, actor=actor)
+        assert theme.position == 0
+        names = [item.theme.name for item in library.list_themes_in_use()]
+        assert names[:2] == ["Increasing economic opportunity", "Older people"]  # ties keep the order added
+
+    def test_adding_the_first_theme_keeps_the_standard_themes(self, actor):
+        theme = library.add_theme(name="Older people", description="d", actor=actor)
+        names = [item.theme.name for item in library.list_themes_in_use()]
+        assert len(names) == 6
+        assert names[-1] == "Older people"
+        assert theme.position == 5
+
+    @pytest.mark.parametrize("name", ["Young people", "young PEOPLE"])
+    def test_names_are_unique_ignoring_case(self, name, actor, fund):
+        with pytest.raises(DomainError) as error:
+            library.add_theme(name=name, description="d", actor=actor)
+        assert (error.value.field, error.value.message) == ("name", "There is already a theme called Young people")
+        other = library.add_theme(name="Older people", description="d", actor=actor)
+        with pytest.raises(DomainError, match="There is already a theme called Young people"):
+            library.update_theme(other, name=name, description="d", actor=actor)
+        assert other.name == "Older people"
+
+    def test_a_duplicate_that_slips_past_the_check_is_a_form_error(self, actor, fund, monkeypatch):
+        monkeypatch.setattr(library, "_check_theme", lambda name, description, exclude_id: None)
+        with pytest.raises(DomainError) as error:
+            library.add_theme(name="Young people", description="d", actor=actor)
+        assert (error.value.field, error.value.message) == ("name", "There is already a theme called Young people")
+        assert library.add_theme(name="Older people", description="d", actor=actor).id is not None
+
+    def test_a_theme_can_be_renamed_and_redescribed_even_while_an_open_round_offers_it(self, actor, fund):
+        round_ = make_round(actor, fund, status=RoundStatus.OPEN)
+        theme = round_.themes[0]
+        before = {"name": theme.name, "description": theme.description, "position": theme.position}
+        library.update_theme(
+            theme, name="Work and enterprise", description="Growing up together.", actor=actor, now=NOW
+        )
+        assert (theme.name, theme.description, theme.position) == (
+            "Work and enterprise",
+            "Growing up together.",
+            before["position"],
+        )
+        assert theme in round_.themes
+        event = events("theme.changed")[-1]
+        assert event.before == before
+        assert event.after == {**before, "name": "Work and enterprise", "description": "Growing up together."}
+        library.update_theme(
+            theme, name="Work and enterprise", description="Growing up together.", position=7, actor=actor
+        )
+        assert theme.position == 7
+
+    def test_a_name_and_description_are_required(self, actor, fund):
+        with pytest.raises(DomainError) as error:
+            library.add_theme(name="", description="d", actor=actor)
+        assert (error.value.field, error.value.message) == ("name", "Enter the name of the theme")
+        theme = library.add_theme(name="Older people", description="d", actor=actor)
+        with pytest.raises(DomainError) as error:
+            library.update_theme(theme, name="Older people", description="", actor=actor)
+        assert (error.value.field, error.value.message) == ("description", "Enter a description of the theme")
+
+    def test_saving_a_theme_unchanged_records_nothing(self, actor, fund):
+        theme = library.add_theme(name="Older people", description="d", actor=actor)
+        library.update_theme(theme, name="Older people", description="d", position=theme.position, actor=actor)
+        library.update_theme(theme, name="Older people", description="d", actor=actor)
+        assert events("theme.changed") == []
+
+    def test_the_list_counts_the_rounds_that_offer_each_theme(self, actor, fund):
+        first = make_round(actor, fund, name="One")
+        make_round(actor, fund, name="Two")
+        services.set_themes_and_legal_forms(
+            first, theme_ids=[first.themes[0].id], legal_forms=first.legal_forms, actor=actor
+        )
+        new = library.add_theme(name="Older people", description="d", actor=actor)
+        counts = {item.theme.id: item.rounds for item in library.list_themes_in_use()}
+        assert counts[first.themes[0].id] == 2
+        assert counts[new.id] == 0
+        assert sorted(counts.values()) == [0, 1, 1, 1, 1, 2]
+
+
 def test_times_are_kept_in_utc(actor, fund):
     round_ = make_round(actor, fund, now=NOW)
     closes = datetime(2026, 6, 5, 22, 45, tzinfo=UTC)

@@ -259,6 +259,94 @@ def test_the_indicator_library_can_be_added_to(officer_client, fund):
     assert error_messages(duplicate) == ["The library already has this measure in this domain"]
 
 
+class TestThemes:
+    def test_an_officer_adds_and_changes_a_theme_from_the_funds_page(self, officer_client, actor, fund):
+        round_ = make_round(actor, fund, status=RoundStatus.OPEN)
+        funds = page(officer_client.get("/funds"))
+        assert funds.find("a", string="Themes")["href"] == "/funds/themes"
+        listed = page(officer_client.get("/funds/themes"))
+        assert "cannot be removed" in listed.get_text()
+        rows = [[cell.get_text(" ", strip=True) for cell in tr.select("td")] for tr in listed.select("tbody tr")]
+        assert [row[0] for row in rows][:2] == ["Increasing economic opportunity", "Bringing communities together"]
+        assert {row[2] for row in rows} == {"1"}  # every theme offered by the one round
+        button = listed.select_one("a.govuk-button")
+        assert (button.get_text(strip=True), button["href"]) == ("Add a theme", "/funds/themes/new")
+
+        added = officer_client.submit(
+            "/funds/themes/new", {"name": "Older people", "description": "Later life, together.", "position": ""}
+        )
+        assert added.status_code == 302
+        assert added.headers["Location"] == "/funds/themes"
+        shown = officer_client.get("/funds/themes")
+        assert "Older people added to the themes." in flash_text(shown)
+        rows = [[cell.get_text(" ", strip=True) for cell in tr.select("td")] for tr in page(shown).select("tbody tr")]
+        assert rows[-1][:3] == ["Older people", "Later life, together.", "0"]
+
+        theme = round_.themes[0]
+        edit_url = f"/funds/themes/{theme.id}/edit"
+        assert edit_url in [a["href"] for a in page(shown).find_all("a", href=True)]
+        form = page(officer_client.get(edit_url))
+        assert form.select_one("#name")["value"] == theme.name
+        assert form.select_one("#position")["value"] == "0"
+        saved = officer_client.submit(
+            edit_url, {"name": "Work and enterprise", "description": "Jobs, skills and business.", "position": "9"}
+        )
+        assert saved.status_code == 302
+        assert (theme.name, theme.description, theme.position) == (
+            "Work and enterprise",
+            "Jobs, skills and business.",
+            9,
+        )
+        public = page(officer_client.get(f"/funding/{round_.id}")).get_text(" ", strip=True)
+        assert "Work and enterprise" in public
+
+    def test_mistakes_are_summarised_and_the_input_is_kept(self, officer_client, fund):
+        blank = officer_client.submit("/funds/themes/new", {"name": "", "description": "", "position": "first"})
+        assert blank.status_code == 200
+        assert error_messages(blank) == [
+            "Enter the name of the theme",
+            "Enter a description of the theme",
+            "Enter the position as a whole number, like 1",
+        ]
+        assert page(blank).select_one("#position")["value"] == "first"
+
+        spaces = officer_client.submit("/funds/themes/new", {"name": "   ", "description": "d"})
+        assert error_messages(spaces) == ["Enter the name of the theme"]
+
+        long = officer_client.submit("/funds/themes/new", {"name": "x" * 201, "description": "y" * 1001})
+        assert error_messages(long) == [
+            "Name must be 200 characters or fewer",
+            "Description must be 1,000 characters or fewer",
+        ]
+
+        duplicate = officer_client.submit(
+            "/funds/themes/new", {"name": "young people", "description": "Kept description", "position": "2"}
+        )
+        assert error_messages(duplicate) == ["There is already a theme called Young people"]
+        kept = page(duplicate)
+        assert kept.select_one("#name")["value"] == "young people"
+        assert kept.select_one("#description").get_text() == "Kept description"
+        assert kept.select_one("#position")["value"] == "2"
+
+    def test_renaming_onto_another_theme_is_refused_and_the_theme_is_unchanged(self, officer_client, actor, fund):
+        round_ = make_round(actor, fund)
+        theme = round_.themes[0]
+        refused = officer_client.submit(
+            f"/funds/themes/{theme.id}/edit", {"name": "YOUNG PEOPLE", "description": "d", "position": ""}
+        )
+        assert error_messages(refused) == ["There is already a theme called Young people"]
+        assert page(refused).select_one("#name")["value"] == "YOUNG PEOPLE"
+        assert theme.name == "Increasing economic opportunity"
+
+    def test_an_unknown_theme_is_not_found(self, officer_client, fund):
+        assert officer_client.get("/funds/themes/999999/edit").status_code == 404
+
+    def test_the_round_themes_page_links_to_the_themes(self, officer_client, actor, fund):
+        round_ = make_round(actor, fund)
+        links = [a["href"] for a in page(officer_client.get(f"/funds/rounds/{round_.id}/themes")).select("main a")]
+        assert "/funds/themes" in links
+
+
 def test_navigation_shows_funding_to_everyone_and_funds_to_officers(anonymous_client, officer_client, applicant_client):
     def nav(client):
         return [a.get_text(strip=True) for a in page(client.get("/")).select(".govuk-service-navigation__link")]
@@ -274,6 +362,7 @@ def test_navigation_shows_funding_to_everyone_and_funds_to_officers(anonymous_cl
         ("anonymous_client", "/funding"),
         ("anonymous_client", "/funding/{open}"),
         ("officer_client", "/funds"),
+        ("officer_client", "/funds/themes"),
         ("officer_client", "/funds/{fund}"),
         ("officer_client", "/funds/rounds/{open}"),
         ("officer_client", "/funds/rounds/{open}/criteria"),
