@@ -47,6 +47,8 @@ class Config:
     SERVICE_NAME = os.environ.get("SERVICE_NAME", "Communities Fund")
     SERVICE_PHASE = os.environ.get("SERVICE_PHASE", "Beta")
     SUPPORT_EMAIL = os.environ.get("SUPPORT_EMAIL", "communities.fund@example.gov.uk")
+    # Where a group that cannot apply is pointed for other funding (the council's funding advice page).
+    FUNDING_ADVICE_URL = os.environ.get("FUNDING_ADVICE_URL", "https://www.example.gov.uk/funding-advice")
     # Absolute links in emails are built from this, because the mail worker has no request.
     BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
 

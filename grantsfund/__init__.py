@@ -85,13 +85,23 @@ def _init_templates(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from grantsfund.accounts.views import admin_bp
     from grantsfund.accounts.views import bp as accounts_bp
+    from grantsfund.applications.views import bp as applications_bp
     from grantsfund.audit.views import bp as audit_bp
     from grantsfund.notifications.views import bp as notifications_bp
     from grantsfund.organisations.views import bp as organisations_bp
     from grantsfund.pages.views import bp as pages_bp
     from grantsfund.rounds.views import bp as rounds_bp
 
-    for blueprint in (pages_bp, accounts_bp, admin_bp, audit_bp, notifications_bp, organisations_bp, rounds_bp):
+    for blueprint in (
+        pages_bp,
+        accounts_bp,
+        admin_bp,
+        audit_bp,
+        notifications_bp,
+        organisations_bp,
+        rounds_bp,
+        applications_bp,
+    ):
         app.register_blueprint(blueprint)
 
 

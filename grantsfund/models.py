@@ -1,6 +1,13 @@
 """Every stage's models, imported in one place so the metadata (and Alembic) sees them all."""
 
 from grantsfund.accounts.models import AccountToken, User, UserRole
+from grantsfund.applications.models import (
+    Application,
+    ApplicationActivity,
+    EligibilityAnswer,
+    application_themes,
+    application_wards,
+)
 from grantsfund.audit.models import AuditEvent
 from grantsfund.notifications.models import OutboxMessage
 from grantsfund.organisations.models import Document, JoinRequest, MemberInvitation, Membership, Organisation, Ward
@@ -18,9 +25,12 @@ from grantsfund.rounds.models import (
 
 __all__ = [
     "AccountToken",
+    "Application",
+    "ApplicationActivity",
     "AuditEvent",
     "Criterion",
     "Document",
+    "EligibilityAnswer",
     "EligibilityQuestion",
     "Fund",
     "Indicator",
@@ -35,6 +45,8 @@ __all__ = [
     "User",
     "UserRole",
     "Ward",
+    "application_themes",
+    "application_wards",
     "round_indicators",
     "round_themes",
 ]

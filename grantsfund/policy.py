@@ -16,6 +16,7 @@ from flask_login import current_user
 from werkzeug.exceptions import Forbidden, NotFound
 
 from grantsfund.accounts.models import Role, User
+from grantsfund.applications.models import Application
 from grantsfund.extensions import login_manager
 from grantsfund.organisations.models import Document, JoinRequest, MemberInvitation, Membership, Organisation
 from grantsfund.rounds.models import Criterion, EligibilityQuestion, Fund, Indicator, Round, Theme
@@ -47,6 +48,8 @@ ROLE_RULES: dict[str, Callable[[User], bool]] = {
     "view_all_organisations": lambda user: bool(user.roles & {Role.GRANTS_OFFICER, Role.ADMINISTRATOR}),
     # rounds
     "manage_rounds": _has(Role.GRANTS_OFFICER),
+    # applications: written by the group's members; which group's, the object rule below
+    "apply": _has(Role.APPLICANT),
 }
 
 # Who may know an object exists at all; a type with no rule is hidden from everyone.
@@ -67,6 +70,10 @@ VISIBILITY_RULES: dict[type, Callable[[User, Any], bool]] = {
         (Fund, Round, Theme, Indicator, EligibilityQuestion, Criterion),
         lambda viewer, _obj: viewer.has_role(Role.GRANTS_OFFICER),
     ),
+    # applications: the group's members, and grants officers (who may look, never change)
+    Application: lambda viewer, application: (
+        application.organisation.has_member(viewer.id) or viewer.has_role(Role.GRANTS_OFFICER)
+    ),
 }
 
 
@@ -78,6 +85,7 @@ def _organisation_of(obj: Any) -> Organisation:
 OBJECT_RULES: dict[str, Callable[[User, Any], bool]] = {
     # Staff may see any group, but only its members change it, even if they are applicants elsewhere.
     "manage_organisation": lambda user, obj: _organisation_of(obj).has_member(user.id),
+    "apply": lambda user, obj: _organisation_of(obj).has_member(user.id),
 }
 
 

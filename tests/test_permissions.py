@@ -9,12 +9,13 @@ from werkzeug.routing import IntegerConverter
 
 from grantsfund import policy
 from tests.accounts import matrix as foundation
+from tests.applications import matrix as applications
 from tests.conftest import ALL_CLIENTS
 from tests.matrix import ANON
 from tests.organisations import matrix as organisations
 from tests.rounds import matrix as rounds
 
-STAGES = [foundation, organisations, rounds]
+STAGES = [foundation, organisations, rounds, applications]
 MATRIX = [row for stage in STAGES for row in stage.ROWS]
 
 

@@ -7,7 +7,7 @@ from collections.abc import Callable
 import click
 from flask.cli import AppGroup
 
-from grantsfund.demo import organisations, rounds, services
+from grantsfund.demo import applications, organisations, rounds, services
 
 demo_cli = AppGroup("demo", help="Demonstration data.")
 
@@ -15,6 +15,7 @@ demo_cli = AppGroup("demo", help="Demonstration data.")
 STAGES: list[tuple[str, Callable[[], str]]] = [
     ("Groups and their documents", organisations.seed),
     ("Funds and rounds", rounds.seed),
+    ("Applications", applications.seed),
 ]
 
 

@@ -3,25 +3,23 @@ as pence; dates and times are typed in UK time and leave as UTC."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from datetime import date, datetime, time
 from typing import Any
 
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
-    GovDateInput,
     GovRadioInput,
     GovSubmitInput,
     GovTextArea,
     GovTextInput,
 )
 from wtforms import RadioField, SelectChoice, SelectMultipleField, StringField, SubmitField, TextAreaField
-from wtforms.validators import AnyOf, InputRequired, Length, StopValidation, ValidationError
+from wtforms.validators import AnyOf, InputRequired, Length, ValidationError
 
 from grantsfund.common.dates import london_to_utc, to_london
+from grantsfund.common.fields import DayField, PoundsField, TimeOfDayField, WholeNumberField, format_time_of_day
 from grantsfund.common.forms import BaseForm
-from grantsfund.common.money import MoneyError, parse_pounds, pence_to_input
 from grantsfund.organisations.models import LegalForm
 from grantsfund.rounds.library import INDICATOR_HEADINGS, INDICATOR_UNITS
 from grantsfund.rounds.models import SCORES
@@ -37,147 +35,6 @@ YES_NO = [SelectChoice("yes", "Yes"), SelectChoice("no", "No")]
 def _choose(message: str, *values: str) -> AnyOf:
     """A radio answer that must be one of the options; a missing or made-up one gets the same message."""
     return AnyOf(list(values), message=message)
-
-
-# Fields ----------------------------------------------------------------------------------------------------
-
-
-class ParsedField(StringField):
-    """A text input whose words become a value (pence, a time, a number), with GOV.UK messages.
-    What was typed is shown back unchanged when it cannot be understood."""
-
-    data: Any
-
-    def __init__(self, label: str, *, required: str | None, **kwargs: Any) -> None:
-        kwargs.setdefault("widget", GovTextInput())
-        super().__init__(label, **kwargs)
-        self.required_message = required
-        self.problem: str | None = None
-        self.text = ""
-
-    def parse(self, text: str) -> Any:  # pragma: no cover - every subclass overrides it
-        raise NotImplementedError
-
-    def format(self, value: Any) -> str:
-        return str(value)
-
-    def process_formdata(self, valuelist: list[Any]) -> None:
-        self.text = str(valuelist[0]).strip() if valuelist else ""
-        self.data = None
-        self.problem = None
-        if self.text:
-            try:
-                self.data = self.parse(self.text)
-            except ValueError as error:
-                self.problem = str(error)
-
-    def pre_validate(self, form: Any) -> None:
-        if self.problem:
-            raise StopValidation(self.problem)
-        if self.data is None and self.required_message:
-            raise StopValidation(self.required_message)
-
-    def _value(self) -> str:
-        if self.raw_data:
-            return self.text
-        return "" if self.data is None else self.format(self.data)
-
-
-class PoundsField(ParsedField):
-    def parse(self, text: str) -> int:
-        try:
-            return parse_pounds(text)
-        except MoneyError as error:
-            raise ValueError(str(error)) from None
-
-    def format(self, value: Any) -> str:
-        return pence_to_input(value)
-
-
-class WholeNumberField(ParsedField):
-    def __init__(
-        self, label: str, *, thing: str, minimum: int, maximum: int, optional: bool = False, **kwargs: Any
-    ) -> None:
-        super().__init__(label, required=None if optional else f"Enter {thing}", **kwargs)
-        self.thing, self.minimum, self.maximum = thing, minimum, maximum
-
-    def parse(self, text: str) -> int:
-        if not re.fullmatch(r"\d{1,6}", text, flags=re.ASCII):
-            raise ValueError(f"Enter {self.thing} as a whole number, like {self.minimum + 1}")
-        number = int(text)
-        if not self.minimum <= number <= self.maximum:
-            raise ValueError(f"Enter {self.thing} between {self.minimum} and {self.maximum}")
-        return number
-
-
-_TIME = re.compile(r"(\d{1,2})(?:[:.](\d{2}))?\s*([ap]\.?m\.?)?", flags=re.ASCII | re.IGNORECASE)
-
-
-def parse_time_of_day(text: str) -> time:
-    """'23:45', '11:45pm', '9am', '9.30 a.m.', 'midday' -> a time. Refuses '9' (morning or evening?)."""
-    words = text.strip().lower()
-    if words in {"midday", "noon", "12 noon"}:
-        return time(12, 0)
-    match = _TIME.fullmatch(words)
-    if not match:
-        raise ValueError("Enter a time, like 9am, 5:30pm or 17:30")
-    hour, minute, suffix = int(match.group(1)), int(match.group(2) or 0), match.group(3)
-    if minute > 59:
-        raise ValueError("Enter a time, like 9am, 5:30pm or 17:30")
-    if suffix:
-        if not 1 <= hour <= 12:
-            raise ValueError("Enter a time, like 9am, 5:30pm or 17:30")
-        hour = hour % 12 + (12 if suffix.startswith("p") else 0)
-    elif match.group(2) is None or hour > 23:
-        raise ValueError("Enter a time, like 9am, 5:30pm or 17:30")
-    return time(hour, minute)
-
-
-def format_time_of_day(value: time) -> str:
-    hour = value.hour % 12 or 12
-    suffix = "am" if value.hour < 12 else "pm"
-    return f"{hour}{suffix}" if value.minute == 0 else f"{hour}:{value.minute:02d}{suffix}"
-
-
-class TimeOfDayField(ParsedField):
-    def parse(self, text: str) -> time:
-        return parse_time_of_day(text)
-
-    def format(self, value: Any) -> str:
-        return format_time_of_day(value)
-
-
-class DayField(ParsedField):
-    """GOV.UK's date input (day, month, year boxes sharing one name). Tolerates a POST that leaves out
-    some or all of the boxes, which would otherwise crash govuk-frontend-wtf's widget."""
-
-    def __init__(self, label: str, *, required: str | None, **kwargs: Any) -> None:
-        super().__init__(label, required=required, widget=GovDateInput(), **kwargs)
-
-    def process_formdata(self, valuelist: list[Any]) -> None:
-        parts = [str(part).strip() for part in valuelist[:3]]
-        parts += [""] * (3 - len(parts))
-        self.raw_data = parts
-        self.data = None
-        self.problem = None
-        self.text = " ".join(parts).strip()
-        if not any(parts):
-            return
-        day, month, year = parts
-        if not all(parts):
-            missing = [name for name, part in zip(("a day", "a month", "a year"), parts, strict=True) if not part]
-            self.problem = f"{self.label.text} must include {' and '.join(missing)}"
-            return
-        if not all(re.fullmatch(r"\d{1,4}", part, flags=re.ASCII) for part in parts) or len(year) != 4:
-            self.problem = f"{self.label.text} must be a real date"
-            return
-        try:
-            self.data = date(int(year), int(month), int(day))
-        except ValueError:
-            self.problem = f"{self.label.text} must be a real date"
-
-    def _value(self) -> str:
-        return ""
 
 
 def _required_text(label: str, message: str, *, max_length: int, textarea: bool = False, **kwargs: Any) -> Any:

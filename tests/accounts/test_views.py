@@ -298,7 +298,13 @@ def test_the_navigation_follows_the_roles(admin_client, applicant_client):
         "Your account",
         "Sign out",
     ]
-    assert links(applicant_client) == ["Funding available", "Your group", "Your account", "Sign out"]
+    assert links(applicant_client) == [
+        "Funding available",
+        "Your group",
+        "Your applications",
+        "Your account",
+        "Sign out",
+    ]
 
 
 def test_sign_in_as_helper_matches_real_sign_in(app, make_user):

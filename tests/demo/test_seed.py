@@ -26,3 +26,14 @@ def test_demo_logins_work(client):
         response = client.submit("/sign-in", {"email": demo.email, "password": DEMO_PASSWORD})
         assert response.headers["Location"] == "/account", demo.email
         client.submit("/sign-out")
+
+
+def test_seed_adds_draft_applications_once(app):
+    from grantsfund.applications.models import Application
+
+    runner = app.test_cli_runner()
+    first = runner.invoke(args=["demo", "seed"])
+    assert "Applications: 2 added" in first.output, first.output
+    second = runner.invoke(args=["demo", "seed"])
+    assert "Applications: 0 added" in second.output, second.output
+    assert db.session.scalar(select(func.count()).select_from(Application)) == 2

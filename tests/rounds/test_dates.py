@@ -9,8 +9,8 @@ from hypothesis import strategies as st
 
 from grantsfund.common.dates import LONDON, format_datetime, london_to_utc, to_london
 from grantsfund.common.errors import DomainError
+from grantsfund.common.fields import format_time_of_day, parse_time_of_day
 from grantsfund.rounds import services
-from grantsfund.rounds.forms import format_time_of_day, parse_time_of_day
 from tests.rounds.factories import details_for, make_round
 
 PROPERTY = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
