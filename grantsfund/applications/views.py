@@ -15,7 +15,7 @@ from grantsfund.common.errors import DomainError
 from grantsfund.common.transactions import commits
 from grantsfund.common.web import current_actor
 from grantsfund.organisations import services as organisations
-from grantsfund.organisations.views import current_organisation_id
+from grantsfund.organisations.current_group import current_organisation_id
 from grantsfund.rounds import queries as rounds
 
 bp = Blueprint("applications", __name__)

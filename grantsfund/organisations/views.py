@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, session, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
@@ -14,23 +14,10 @@ from grantsfund.common.dates import to_london, utcnow
 from grantsfund.common.errors import DomainError
 from grantsfund.common.transactions import commits
 from grantsfund.common.web import current_actor, page_number
-from grantsfund.organisations import forms, services
+from grantsfund.organisations import current_group, forms, services
 from grantsfund.organisations.models import DocumentKind, Organisation
 
 bp = Blueprint("organisations", __name__)
-
-# The group a person is working on, when they belong to several. Checked against their memberships on every use.
-SESSION_KEY = "organisation_id"
-
-
-def current_organisation_id() -> int | None:
-    """The signed-in person's current group: the one they chose, or their only one."""
-    member_of = services.member_organisation_ids(current_user)
-    chosen = session.get(SESSION_KEY)
-    if isinstance(chosen, int) and chosen in member_of:
-        return chosen
-    session.pop(SESSION_KEY, None)
-    return next(iter(member_of)) if len(member_of) == 1 else None
 
 
 def _load(organisation_id: int, action: str = "manage_organisation") -> Organisation:
@@ -54,7 +41,7 @@ def list_organisations() -> ResponseReturnValue:
         "organisations/list_organisations.html",
         mine=mine,
         everyone=everyone,
-        current_id=current_organisation_id() if mine else None,
+        current_id=current_group.current_organisation_id() if mine else None,
         pending=services.list_pending_join_requests(current_user),
         button=ButtonForm(),
     )
@@ -63,7 +50,7 @@ def list_organisations() -> ResponseReturnValue:
 @bp.route("/your-group")
 @policy.requires("manage_organisation")
 def current_organisation() -> ResponseReturnValue:
-    organisation_id = current_organisation_id()
+    organisation_id = current_group.current_organisation_id()
     if organisation_id is None:
         return redirect(url_for(".list_organisations"))
     return redirect(url_for(".show_organisation", organisation_id=organisation_id))
@@ -81,7 +68,7 @@ def create_organisation() -> ResponseReturnValue:
         except DomainError as error:
             form.add_error(error.field, error.message)
         else:
-            session[SESSION_KEY] = organisation.id
+            current_group.choose(organisation.id)
             flash(f"{organisation.name} has been created. You are its first member.", "success")
             return _back_to(organisation)
     return render_template("organisations/organisation_form.html", form=form, organisation=None)
@@ -96,7 +83,7 @@ def show_organisation(organisation_id: int) -> ResponseReturnValue:
         organisation=organisation,
         checks=services.check_documents(organisation, today=to_london(utcnow()).date()),
         rules=services.DOCUMENT_RULES,
-        is_current=organisation.id == session.get(SESSION_KEY),
+        is_current=current_group.is_current(organisation.id),
         button=ButtonForm(),
         now=utcnow(),
     )
@@ -129,7 +116,7 @@ def edit_organisation(organisation_id: int) -> ResponseReturnValue:
 def switch_organisation(organisation_id: int) -> ResponseReturnValue:
     organisation = _load(organisation_id)
     if ButtonForm().validate_on_submit():
-        session[SESSION_KEY] = organisation.id
+        current_group.choose(organisation.id)
         flash(f"You are now working on {organisation.name}.", "success")
     return _back_to(organisation)
 
@@ -220,8 +207,7 @@ def remove_member(organisation_id: int, user_id: int) -> ResponseReturnValue:
         flash(error.message, "error")
         return _back_to(organisation, "members")
     if removed.id == current_user.id:
-        if session.get(SESSION_KEY) == organisation.id:
-            session.pop(SESSION_KEY)
+        current_group.forget(organisation.id)
         flash(f"You have left {organisation.name}.", "success")
         return redirect(url_for(".list_organisations"))
     flash(f"{removed.full_name} is no longer a member of {organisation.name}.", "success")
@@ -242,7 +228,7 @@ def accept_invitation(token: str) -> ResponseReturnValue:
         except DomainError as error:
             form.add_error(None, error.message)
         else:
-            session[SESSION_KEY] = organisation.id
+            current_group.choose(organisation.id)
             flash(f"You are now a member of {organisation.name}.", "success")
             return _back_to(organisation)
     return render_template("organisations/accept_invitation.html", invitation=invitation, form=form)
