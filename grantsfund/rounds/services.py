@@ -487,16 +487,7 @@ def update_question(
 def remove_question(question: EligibilityQuestion, *, actor: Actor, now: datetime | None = None) -> None:
     round_ = question.round
     _require_draft(round_, "the eligibility questions")
-    audit.record(
-        actor=actor,
-        action="round.question_removed",
-        obj=round_,
-        before={"id": question.id, **_question_state(question)},
-        now=now,
-    )
-    round_.questions.remove(question)
-    _renumber(round_.questions)
-    db.session.flush()
+    _remove_from_round(round_.questions, question, _question_state(question), "round.question_removed", actor, now)
 
 
 def move_question(question: EligibilityQuestion, *, up: bool, actor: Actor, now: datetime | None = None) -> None:
@@ -513,6 +504,21 @@ def move_question(question: EligibilityQuestion, *, up: bool, actor: Actor, now:
     audit.record(
         actor=actor, action="round.questions_reordered", obj=round_, after={"order": [q.id for q in questions]}, now=now
     )
+    db.session.flush()
+
+
+def _remove_from_round(
+    items: list[Any],
+    item: EligibilityQuestion | Criterion,
+    state: dict[str, Any],
+    action: str,
+    actor: Actor,
+    now: datetime | None,
+) -> None:
+    """Take a question or criterion out of its round, audited against the round, and close the gap in the order."""
+    audit.record(actor=actor, action=action, obj=item.round, before={"id": item.id, **state}, now=now)
+    items.remove(item)
+    _renumber(items)
     db.session.flush()
 
 
@@ -599,16 +605,7 @@ def update_criterion(
 def remove_criterion(criterion: Criterion, *, actor: Actor, now: datetime | None = None) -> None:
     round_ = criterion.round
     _require_draft(round_, "the criteria")
-    audit.record(
-        actor=actor,
-        action="round.criterion_removed",
-        obj=round_,
-        before={"id": criterion.id, **_criterion_state(criterion)},
-        now=now,
-    )
-    round_.criteria.remove(criterion)
-    _renumber(round_.criteria)
-    db.session.flush()
+    _remove_from_round(round_.criteria, criterion, _criterion_state(criterion), "round.criterion_removed", actor, now)
 
 
 # The lifecycle ---------------------------------------------------------------------------------------------
