@@ -50,6 +50,8 @@ ROLE_RULES: dict[str, Callable[[User], bool]] = {
     "manage_rounds": _has(Role.GRANTS_OFFICER),
     # applications: written by the group's members; which group's, the object rule below
     "apply": _has(Role.APPLICANT),
+    # grants officers read every submitted application (never change one) and export the list
+    "view_applications": _has(Role.GRANTS_OFFICER),
 }
 
 # Who may know an object exists at all; a type with no rule is hidden from everyone.

@@ -20,7 +20,7 @@ from wtforms.validators import AnyOf, InputRequired, Length, ValidationError
 from grantsfund.common.dates import london_to_utc, to_london
 from grantsfund.common.fields import DayField, PoundsField, TimeOfDayField, WholeNumberField, format_time_of_day
 from grantsfund.common.forms import BaseForm
-from grantsfund.organisations.models import LegalForm
+from grantsfund.organisations.models import DocumentKind, LegalForm
 from grantsfund.rounds.library import INDICATOR_HEADINGS, INDICATOR_UNITS
 from grantsfund.rounds.models import SCORES
 from grantsfund.rounds.services import (
@@ -226,6 +226,14 @@ class ThemesForm(BaseForm):
         validate_choice=False,
         description="Select every kind of organisation that can apply.",
     )
+    documents = SelectMultipleField(
+        "Documents groups must attach",
+        widget=GovCheckboxesInput(),
+        choices=[SelectChoice(kind.value, kind.label) for kind in DocumentKind],
+        validate_choice=False,
+        description="Groups attach these from their profile, where they are kept up to date. Select none to ask "
+        "for no documents.",
+    )
     submit = SubmitField("Save and continue", widget=GovSubmitInput())
 
     def __init__(self, *args: Any, themes: Sequence[Any] = (), **kwargs: Any) -> None:
@@ -240,6 +248,13 @@ class ThemesForm(BaseForm):
     def validate_legal_forms(self, field: SelectMultipleField) -> None:
         if not set(field.data or []) <= {form.value for form in LegalForm}:
             raise ValidationError("Select kinds of organisation from the list")
+
+    def validate_documents(self, field: SelectMultipleField) -> None:
+        if not set(field.data or []) <= {kind.value for kind in DocumentKind}:
+            raise ValidationError("Select documents from the list")
+
+    def selected_documents(self) -> set[DocumentKind]:
+        return {DocumentKind(value) for value in self.documents.data or []}
 
     def theme_ids(self) -> set[int]:
         return {int(value) for value in self.themes.data or []}

@@ -91,6 +91,9 @@ class Fund(db.Model):  # type: ignore[name-defined]
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
+    # The start of every application reference in this fund (CF-2026-0042); set once, since references
+    # already given out must stay true.
+    code: Mapped[str] = mapped_column(String(8), unique=True)
     description: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
@@ -115,6 +118,8 @@ class Round(db.Model):  # type: ignore[name-defined]
     panel_date: Mapped[date | None]
     # The 0–5 scale's labels, index = score ("No evidence" … "Excellent").
     score_labels: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # The kinds of the group's documents (DocumentKind values) an application must attach.
+    required_documents: Mapped[list[str]] = mapped_column(JSON, default=list)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     copied_from_id: Mapped[int | None] = mapped_column(ForeignKey("rounds.id"))
 

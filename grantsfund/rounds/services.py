@@ -28,7 +28,7 @@ from grantsfund.common.errors import DomainError, InvalidTransition
 from grantsfund.common.money import format_pence
 from grantsfund.common.uniqueness import unique
 from grantsfund.extensions import db
-from grantsfund.organisations.models import LegalForm
+from grantsfund.organisations.models import DocumentKind, LegalForm
 from grantsfund.rounds.library import default_criteria, default_score_labels, load_reference_data
 from grantsfund.rounds.models import (
     SCORES,
@@ -55,6 +55,28 @@ class RoundLocked(DomainError):
 
 DUPLICATE_FUND = "There is already a fund with this name"
 
+# What a new round asks every group to attach, until the officer changes it.
+DEFAULT_DOCUMENTS = (
+    DocumentKind.GOVERNING_DOCUMENT,
+    DocumentKind.ACCOUNTS,
+    DocumentKind.SAFEGUARDING_POLICY,
+    DocumentKind.BANK_STATEMENT,
+)
+
+
+def fund_code(name: str) -> str:
+    """The start of the fund's application references: the initials of its name (Communities Fund: CF), made
+    unique with a number if another fund has them."""
+    words = [word for word in "".join(c if c.isalnum() else " " for c in name).split() if word[0].isascii()]
+    initials = "".join(word[0] for word in words).upper()[:4]
+    base = initials if len(initials) >= 2 else (words[0][:2].upper() if words else "GF")  # noqa: PLR2004
+    taken = set(db.session.scalars(select(Fund.code).where(Fund.code.like(f"{base}%"))))
+    code, number = base, 1
+    while code in taken:
+        number += 1
+        code = f"{base}{number}"
+    return code
+
 
 def _check_fund_name(name: str, *, exclude_id: int | None) -> None:
     # Exact as well as case-blind: the database's lower() may not fold every letter Python's does.
@@ -69,11 +91,15 @@ def create_fund(*, name: str, description: str, actor: Actor, now: datetime | No
     now = now or utcnow()
     _check_fund_name(name, exclude_id=None)
     load_reference_data(actor=actor, now=now)
-    fund = Fund(name=name, description=description, created_at=now)
+    fund = Fund(name=name, code=fund_code(name), description=description, created_at=now)
     with unique(DUPLICATE_FUND, field="name"):
         db.session.add(fund)
     audit.record(
-        actor=actor, action="fund.created", obj=fund, after={"name": name, "description": description}, now=now
+        actor=actor,
+        action="fund.created",
+        obj=fund,
+        after={"name": name, "code": fund.code, "description": description},
+        now=now,
     )
     db.session.flush()
     return fund
@@ -125,6 +151,7 @@ def create_round(fund: Fund, *, name: str, description: str, actor: Actor, now: 
         themes=list(db.session.scalars(select(Theme).order_by(Theme.position, Theme.id))),
         indicators=list(db.session.scalars(select(Indicator).order_by(Indicator.position, Indicator.id))),
         legal_form_grants=[RoundLegalForm(legal_form=form) for form in LegalForm],
+        required_documents=[kind.value for kind in DEFAULT_DOCUMENTS],
         created_at=now,
     )
     db.session.add(round_)
@@ -151,6 +178,7 @@ def copy_round(source: Round, *, name: str, actor: Actor, now: datetime | None =
         themes=list(source.themes),
         indicators=list(source.indicators),
         legal_form_grants=[RoundLegalForm(legal_form=form) for form in source.legal_forms],
+        required_documents=list(source.required_documents),
         questions=[
             EligibilityQuestion(
                 position=q.position, text=q.text, qualifying_answer=q.qualifying_answer, explanation=q.explanation
@@ -204,6 +232,21 @@ def _require_draft(round_: Round, what: str, *, field: str | None = None) -> Non
 def _require_not_decided(round_: Round, *, field: str | None = None) -> None:
     if round_.status in {RoundStatus.DECIDED, RoundStatus.COMPLETED}:
         raise RoundLocked(f"You cannot change this round {_PAST[round_.status]}", field=field)
+
+
+def _check_documents_fair(round_: Round, before: set[DocumentKind], after: set[DocumentKind]) -> None:
+    """Asking for more documents once groups are applying would move the goalposts; asking for fewer never does."""
+    if round_.status is RoundStatus.DRAFT or before == after:
+        return
+    if round_.status is RoundStatus.OPEN:
+        if after - before:
+            raise RoundLocked(
+                "You cannot ask for more documents while the round is open: groups may already have applied. "
+                "You can ask for fewer.",
+                field="documents",
+            )
+        return
+    raise _locked(round_, "the documents groups must attach", field="documents")
 
 
 def _check_only_adding(round_: Round, before: set[Any], after: set[Any], what: str, *, field: str) -> None:
@@ -358,9 +401,11 @@ def set_themes_and_legal_forms(
     *,
     theme_ids: Iterable[int],
     legal_forms: Iterable[LegalForm],
+    documents: Iterable[DocumentKind] | None = None,
     actor: Actor,
     now: datetime | None = None,
 ) -> Round:
+    """Themes, who may apply and the documents groups must attach. (Documents left out: unchanged.)"""
     wanted_ids = set(theme_ids)
     themes = list(db.session.scalars(select(Theme).where(Theme.id.in_(wanted_ids)).order_by(Theme.position, Theme.id)))
     if {theme.id for theme in themes} != wanted_ids:
@@ -368,12 +413,16 @@ def set_themes_and_legal_forms(
     wanted_forms = set(legal_forms)
     before_themes = {theme.id for theme in round_.themes}
     before_forms = set(round_.legal_forms)
+    before_documents = {DocumentKind(value) for value in round_.required_documents}
+    wanted_documents = before_documents if documents is None else set(documents)
     _check_only_adding(round_, before_themes, wanted_ids, "themes", field="themes")
     _check_only_adding(
         round_, before_forms, wanted_forms, "the kinds of organisation that may apply", field="legal_forms"
     )
-    if before_themes == wanted_ids and before_forms == wanted_forms:
+    _check_documents_fair(round_, before_documents, wanted_documents)
+    if before_themes == wanted_ids and before_forms == wanted_forms and before_documents == wanted_documents:
         return round_
+    round_.required_documents = [kind.value for kind in DocumentKind if kind in wanted_documents]
     round_.themes = themes
     round_.legal_form_grants = [grant for grant in round_.legal_form_grants if grant.legal_form in wanted_forms] + [
         RoundLegalForm(legal_form=form) for form in sorted(wanted_forms - before_forms)
@@ -382,8 +431,16 @@ def set_themes_and_legal_forms(
         actor=actor,
         action="round.eligibility_changed",
         obj=round_,
-        before={"themes": sorted(before_themes), "legal_forms": sorted(before_forms)},
-        after={"themes": sorted(wanted_ids), "legal_forms": sorted(wanted_forms)},
+        before={
+            "themes": sorted(before_themes),
+            "legal_forms": sorted(before_forms),
+            "documents": sorted(before_documents),
+        },
+        after={
+            "themes": sorted(wanted_ids),
+            "legal_forms": sorted(wanted_forms),
+            "documents": sorted(wanted_documents),
+        },
         now=now,
     )
     db.session.flush()

@@ -179,17 +179,25 @@ def edit_themes(round_id: int) -> ResponseReturnValue:
     themes = queries.list_themes()
     form = forms.ThemesForm(
         themes=themes,
-        data={"themes": [str(t.id) for t in round_.themes], "legal_forms": [f.value for f in round_.legal_forms]},
+        data={
+            "themes": [str(t.id) for t in round_.themes],
+            "legal_forms": [f.value for f in round_.legal_forms],
+            "documents": list(round_.required_documents),
+        },
     )
     if form.validate_on_submit():
         try:
             services.set_themes_and_legal_forms(
-                round_, theme_ids=form.theme_ids(), legal_forms=form.selected_legal_forms(), actor=current_actor()
+                round_,
+                theme_ids=form.theme_ids(),
+                legal_forms=form.selected_legal_forms(),
+                documents=form.selected_documents(),
+                actor=current_actor(),
             )
         except DomainError as error:
             form.add_error(error.field, error.message)
         else:
-            flash("Themes and who can apply saved.", "success")
+            flash("Themes, who can apply and documents saved.", "success")
             return redirect(url_for(".show_round", round_id=round_.id))
     return render_template("rounds/edit_themes.html", form=form, round=round_, themes=themes)
 
