@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
-from typing import Any
+from typing import Any, ClassVar
 
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCharacterCount,
@@ -16,6 +16,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovRadioInput,
     GovSelect,
     GovSubmitInput,
+    GovTextArea,
     GovTextInput,
 )
 from wtforms import (
@@ -32,19 +33,30 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import AnyOf, Length, ValidationError
+from wtforms.validators import AnyOf, InputRequired, Length, ValidationError
 
-from grantsfund.applications.models import Application, Community
+from grantsfund.applications import equality
+from grantsfund.applications.models import Application, BudgetCategory, Community, FundingStatus
 from grantsfund.applications.services import (
+    CONFIRMATIONS,
     MAX_ACTIVITIES,
+    MAX_BUDGET_LINES,
+    MAX_FUNDING_SOURCES,
+    MAX_OUTCOMES,
     MAX_PEOPLE,
+    MAX_TARGET,
     WORD_LIMITS,
     ActivityAnswer,
+    BudgetLineAnswer,
+    FundingAnswer,
+    OutcomeAnswer,
     ProjectWindow,
+    Section,
     SectionAnswers,
     count_words,
 )
-from grantsfund.common.fields import DayField, WholeNumberField
+from grantsfund.applications.submission import MAX_REASON
+from grantsfund.common.fields import DayField, ParsedField, PoundsField, WholeNumberField
 from grantsfund.common.forms import BaseForm
 
 MAX_CHARACTERS = 10_000  # far beyond any word limit: a paste of a whole document
@@ -144,6 +156,15 @@ class SectionForm(BaseForm):
         text = str(self.version.data or "")
         return int(text) if text.isdigit() and len(text) < 10 else None
 
+    @classmethod
+    def for_application(cls, application: Application, **context: Any) -> Any:
+        """The form showing the section's saved answers."""
+        return cls(data={**cls.saved(application), "version": str(application.version)}, **context)
+
+    @staticmethod
+    def saved(application: Application) -> dict[str, Any]:  # pragma: no cover - every section overrides it
+        raise NotImplementedError
+
     def set_version(self, application: Application) -> None:
         self.version.raw_data = None
         self.version.data = str(application.version)
@@ -199,20 +220,15 @@ class AboutForm(SectionForm):
         self.themes.description = "Select every theme your project fits."
         self.start_date.description = f"For example, {window.earliest_start:%-d %-m %Y}."
 
-    @classmethod
-    def for_application(cls, application: Application, *, window: ProjectWindow) -> AboutForm:
-        return cls(
-            themes=application.round.themes,
-            window=window,
-            data={
-                "title": application.title,
-                "summary": application.summary,
-                "themes": [str(theme.id) for theme in application.themes],
-                "start_date": application.start_date,
-                "end_date": application.end_date,
-                "version": str(application.version),
-            },
-        )
+    @staticmethod
+    def saved(application: Application) -> dict[str, Any]:
+        return {
+            "title": application.title,
+            "summary": application.summary,
+            "themes": [str(theme.id) for theme in application.themes],
+            "start_date": application.start_date,
+            "end_date": application.end_date,
+        }
 
     def validate_themes(self, field: SelectMultipleField) -> None:
         if not set(field.data or []) <= self._theme_ids:
@@ -245,15 +261,12 @@ class NeedForm(SectionForm):
         "community_involvement": "Enter how the community has shaped your project",
     }
 
-    @classmethod
-    def for_application(cls, application: Application) -> NeedForm:
-        return cls(
-            data={
-                "need": application.need,
-                "community_involvement": application.community_involvement,
-                "version": str(application.version),
-            }
-        )
+    @staticmethod
+    def saved(application: Application) -> dict[str, Any]:
+        return {
+            "need": application.need,
+            "community_involvement": application.community_involvement,
+        }
 
     def answers(self) -> SectionAnswers:
         return SectionAnswers(
@@ -301,18 +314,14 @@ class BenefitsForm(SectionForm):
         self.wards.choices = [SelectChoice(str(ward.id), ward.name) for ward in wards]
         self._ward_ids = {str(ward.id) for ward in wards}
 
-    @classmethod
-    def for_application(cls, application: Application, *, wards: Sequence[Any]) -> BenefitsForm:
-        return cls(
-            wards=wards,
-            data={
-                "wards": [str(ward.id) for ward in application.wards],
-                "communities": list(application.communities or []),
-                "estimated_people": application.estimated_people,
-                "mixing": application.mixing,
-                "version": str(application.version),
-            },
-        )
+    @staticmethod
+    def saved(application: Application) -> dict[str, Any]:
+        return {
+            "wards": [str(ward.id) for ward in application.wards],
+            "communities": list(application.communities or []),
+            "estimated_people": application.estimated_people,
+            "mixing": application.mixing,
+        }
 
     def validate_wards(self, field: SelectMultipleField) -> None:
         if not set(field.data or []) <= self._ward_ids:
@@ -331,7 +340,67 @@ class BenefitsForm(SectionForm):
         )
 
 
-class ActivityRow(Form):
+def _filled(field: Field) -> bool:
+    if isinstance(field, ParsedField) and field.raw_data:
+        return bool(field.text)
+    return field.data not in (None, "")
+
+
+class RowForm(Form):
+    """One row of a list (an activity, a budget line): a row left empty is ignored; a row begun needs the
+    answers in NEEDS, whose messages name the row by its number."""
+
+    number = 1
+    thing = "row"
+    # Field name -> the message when a begun row lacks it; {thing} and {number} name the row.
+    NEEDS: ClassVar[dict[str, str]] = {}
+
+    def is_blank(self) -> bool:
+        return not any(_filled(field) for field in self)
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        super().validate(extra_validators)
+        if not self.is_blank():
+            for field in self:
+                message = self.NEEDS.get(field.short_name, "").format(thing=self.thing, number=self.number)
+                if isinstance(field, SelectField) and field.data and field.data not in _choice_values(field):
+                    field.errors = [f"{message} from the list"]
+                elif message and not field.errors and not _filled(field):
+                    field.errors = [message]
+        return not self.errors
+
+
+def _choice_values(field: SelectField) -> set[str]:
+    return {str(choice.value) for choice in field.choices or []}
+
+
+EXTRA_ROWS = 3  # blank rows offered for new entries; without JavaScript, save to get more
+
+
+def offer_rows(rows: FieldList, *, labels: dict[str, str], choices: dict[str, list[SelectChoice]]) -> None:
+    """Add blank rows up to EXTRA_ROWS (within the list's maximum) and number each row's labels."""
+    while len(rows.entries) < (rows.max_entries or 0) and sum(row.form.is_blank() for row in rows.entries) < EXTRA_ROWS:
+        rows.append_entry()
+    for number, row in enumerate(rows.entries, start=1):
+        row.form.number = number
+        for name, label in labels.items():
+            row.form[name].label.text = label.format(number=number)
+        for name, options in choices.items():
+            row.form[name].choices = options
+
+
+def _row_errors(rows: FieldList, message: str) -> None:
+    """A message about the list as a whole, shown at its first row."""
+    first = next(iter(rows.entries[0].form))
+    first.errors = [*first.errors, message]
+    rows.errors = [row.errors for row in rows.entries]
+
+
+def _amount(label: str) -> PoundsField:
+    return PoundsField(label, required=None, widget=GovTextInput(), description="In pounds and pence")
+
+
+class ActivityRow(RowForm):
     month = SelectField("Month", widget=GovSelect(), validate_choice=False)
     description = StringField(
         "What will happen",
@@ -339,77 +408,422 @@ class ActivityRow(Form):
         validators=[Length(max=300, message="Describe the activity in 300 characters or fewer")],
     )
 
-    number = 1
-    months: dict[str, date] = {}  # noqa: RUF012  (set per row by ActivitiesForm)
+    thing = "activity"
+    NEEDS: ClassVar[dict[str, str]] = {
+        "month": "Select the month of activity {number}",
+        "description": "Enter what will happen in activity {number}",
+    }
+
+
+class ListSectionForm(SectionForm):
+    """A section made of lists of rows."""
+
+    # List name -> the message when "Save and continue" finds no rows filled in.
+    REQUIRED_ROWS: ClassVar[dict[str, str]] = {}
 
     def validate(self, extra_validators: Any = None) -> bool:
         valid = super().validate(extra_validators)
-        month, description = self.month, self.description
-        if month.data and month.data not in self.months:
-            month.errors = [*month.errors, f"Select the month of activity {self.number} from the list"]
-        elif description.data and not month.data:
-            month.errors = [*month.errors, f"Select the month of activity {self.number}"]
-        elif month.data and not description.data:
-            description.errors = [*description.errors, f"Enter what will happen in activity {self.number}"]
-        return valid and not self.errors
+        if valid and self.complete:
+            for name, message in self.REQUIRED_ROWS.items():
+                if all(row.form.is_blank() for row in self[name].entries):
+                    _row_errors(self[name], message)
+                    valid = False
+        return valid
+
+    def add_error(self, field_name: str | None, message: str) -> None:
+        if field_name is not None and isinstance(getattr(self, field_name, None), FieldList):
+            _row_errors(self[field_name], message)
+            return
+        super().add_error(field_name, message)
+
+    @staticmethod
+    def filled(rows: FieldList) -> list[Any]:
+        return [row.form for row in rows.entries if not row.form.is_blank()]
 
 
-EXTRA_ROWS = 3  # blank rows offered for new activities; without JavaScript, save to get more
-
-
-class ActivitiesForm(SectionForm):
+class ActivitiesForm(ListSectionForm):
     activities = FieldList(FormField(ActivityRow), min_entries=1, max_entries=MAX_ACTIVITIES)
+
+    REQUIRED_ROWS: ClassVar[dict[str, str]] = {"activities": "Enter at least one activity"}
 
     def __init__(self, *args: Any, months: Sequence[date] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._months = {f"{month:%Y-%m}": month for month in months}
-        choices = [
+        options = [
             SelectChoice("", "Select a month"),
             *(SelectChoice(key, f"{month:%B %Y}") for key, month in self._months.items()),
         ]
-        while len(self.activities.entries) < MAX_ACTIVITIES and self._blank_rows() < EXTRA_ROWS:
-            self.activities.append_entry()
-        for number, row in enumerate(self.activities.entries, start=1):
-            row.form.number, row.form.months = number, self._months
-            row.form.month.choices = choices
-            row.form.month.label.text = f"Month of activity {number}"
-            row.form.description.label.text = f"What will happen in activity {number}"
+        offer_rows(
+            self.activities,
+            labels={"month": "Month of activity {number}", "description": "What will happen in activity {number}"},
+            choices={"month": options},
+        )
 
-    def _blank_rows(self) -> int:
-        return sum(1 for row in self.activities.entries if not row.form.month.data and not row.form.description.data)
+    @staticmethod
+    def saved(application: Application) -> dict[str, Any]:
+        return {
+            "activities": [
+                {"month": f"{activity.month:%Y-%m}", "description": activity.description}
+                for activity in application.activities
+            ],
+        }
 
-    @classmethod
-    def for_application(cls, application: Application, *, months: Sequence[date]) -> ActivitiesForm:
-        return cls(
-            months=months,
-            data={
-                "activities": [
-                    {"month": f"{activity.month:%Y-%m}", "description": activity.description}
-                    for activity in application.activities
-                ],
-                "version": str(application.version),
+    def answers(self) -> SectionAnswers:
+        return SectionAnswers(
+            activities=[
+                ActivityAnswer(month=self._months[row.month.data], description=row.description.data)
+                for row in self.filled(self.activities)
+            ]
+        )
+
+
+# Budget and other money -------------------------------------------------------------------------------------
+
+
+class BudgetRow(RowForm):
+    item = StringField(
+        "Item",
+        widget=GovTextInput(),
+        validators=[Length(max=200, message="Describe the item in 200 characters or fewer")],
+    )
+    category = SelectField("Category", widget=GovSelect(), validate_choice=False)
+    amount = _amount("Amount")
+
+    thing = "budget line"
+    NEEDS: ClassVar[dict[str, str]] = {
+        "item": "Enter the item of budget line {number}",
+        "category": "Select the category of budget line {number}",
+        "amount": "Enter the amount of budget line {number}",
+    }
+
+
+class FundingRow(RowForm):
+    source = StringField(
+        "Source",
+        widget=GovTextInput(),
+        validators=[Length(max=200, message="Name the source in 200 characters or fewer")],
+    )
+    amount = _amount("Amount")
+    status = SelectField("Status", widget=GovSelect(), validate_choice=False)
+
+    thing = "source"
+    NEEDS: ClassVar[dict[str, str]] = {
+        "source": "Enter where the money comes from for {thing} {number}",
+        "amount": "Enter the amount of {thing} {number}",
+        "status": "Select the status of {thing} {number}",
+    }
+
+
+CATEGORY_CHOICES = [SelectChoice("", "Select a category")] + [
+    SelectChoice(category.value, category.label) for category in BudgetCategory
+]
+STATUS_CHOICES = [SelectChoice("", "Select a status")] + [
+    SelectChoice(status.value, status.label) for status in FundingStatus
+]
+
+
+def _funding_rows(rows: FieldList, what: str) -> None:
+    offer_rows(
+        rows,
+        labels={
+            "source": f"Where the money comes from ({what} {{number}})",
+            "amount": f"Amount ({what} {{number}})",
+            "status": f"Status ({what} {{number}})",
+        },
+        choices={"status": STATUS_CHOICES},
+    )
+
+
+def _funding_data(lines: Sequence[Any]) -> list[dict[str, Any]]:
+    return [{"source": line.source, "amount": line.amount_pence, "status": line.status.value} for line in lines]
+
+
+def _funding_answers(rows: Sequence[Any]) -> list[FundingAnswer]:
+    return [
+        FundingAnswer(source=row.source.data, amount_pence=row.amount.data, status=FundingStatus(row.status.data))
+        for row in rows
+    ]
+
+
+class BudgetForm(ListSectionForm):
+    budget_lines = FieldList(FormField(BudgetRow), min_entries=1, max_entries=MAX_BUDGET_LINES)
+    match_funding = FieldList(FormField(FundingRow), min_entries=1, max_entries=MAX_FUNDING_SOURCES)
+
+    REQUIRED_ROWS: ClassVar[dict[str, str]] = {"budget_lines": "Enter at least one budget line"}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        offer_rows(
+            self.budget_lines,
+            labels={
+                "item": "Item (budget line {number})",
+                "category": "Category (budget line {number})",
+                "amount": "Amount (budget line {number})",
+            },
+            choices={"category": CATEGORY_CHOICES},
+        )
+        for row in self.match_funding.entries:
+            row.form.thing = "other source"
+        _funding_rows(self.match_funding, "other source")
+
+    @staticmethod
+    def saved(application: Application) -> dict[str, Any]:
+        return {
+            "budget_lines": [
+                {"item": line.item, "category": line.category.value, "amount": line.amount_pence}
+                for line in application.budget_lines
+            ],
+            "match_funding": _funding_data(application.match_funding),
+        }
+
+    def answers(self) -> SectionAnswers:
+        return SectionAnswers(
+            budget_lines=[
+                BudgetLineAnswer(
+                    item=row.item.data, category=BudgetCategory(row.category.data), amount_pence=row.amount.data
+                )
+                for row in self.filled(self.budget_lines)
+            ],
+            match_funding=_funding_answers(self.filled(self.match_funding)),
+        )
+
+
+# Outcomes --------------------------------------------------------------------------------------------------
+
+
+class OutcomeRow(RowForm):
+    indicator = SelectField("Indicator", widget=GovSelect(), validate_choice=False)
+    target = WholeNumberField("Target", thing="the target", minimum=1, maximum=MAX_TARGET, optional=True)
+    unit = StringField(
+        "Unit", widget=GovTextInput(), validators=[Length(max=40, message="Enter the unit in 40 characters or fewer")]
+    )
+    measurement = StringField(
+        "How you will measure it",
+        widget=GovTextInput(),
+        validators=[Length(max=500, message="Say how you will measure it in 500 characters or fewer")],
+    )
+
+    thing = "outcome"
+    NEEDS: ClassVar[dict[str, str]] = {
+        "indicator": "Select the indicator of outcome {number}",
+        "target": "Enter the target of outcome {number}",
+        "measurement": "Enter how you will measure outcome {number}",
+    }
+
+
+class OutcomesForm(ListSectionForm):
+    outcomes = FieldList(FormField(OutcomeRow), min_entries=1, max_entries=MAX_OUTCOMES)
+
+    REQUIRED_ROWS: ClassVar[dict[str, str]] = {"outcomes": "Enter at least one outcome"}
+
+    def __init__(self, *args: Any, indicators: Sequence[Any] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._units = {str(indicator.id): indicator.unit for indicator in indicators}
+        offer_rows(
+            self.outcomes,
+            labels={
+                "indicator": "Indicator (outcome {number})",
+                "target": "Target (outcome {number})",
+                "unit": "Unit (outcome {number})",
+                "measurement": "How you will measure it (outcome {number})",
+            },
+            choices={
+                "indicator": [
+                    SelectChoice("", "Select an indicator"),
+                    *(SelectChoice(str(indicator.id), indicator.label) for indicator in indicators),
+                ]
             },
         )
 
-    def validate(self, extra_validators: Any = None) -> bool:
-        valid = super().validate(extra_validators)
-        if valid and self.complete and not self.answers().activities:
-            self.add_error("activities", "Enter at least one activity")
-            valid = False
-        return valid
-
-    def add_error(self, field_name: str | None, message: str) -> None:
-        if field_name == "activities":
-            first = self.activities.entries[0].form.description
-            first.errors = [*first.errors, message]
-            self.activities.errors = [row.errors for row in self.activities.entries]
-            return
-        super().add_error(field_name, message)
+    @staticmethod
+    def saved(application: Application) -> dict[str, Any]:
+        return {
+            "outcomes": [
+                {
+                    "indicator": str(outcome.indicator_id),
+                    "target": outcome.target,
+                    "unit": outcome.unit,
+                    "measurement": outcome.measurement,
+                }
+                for outcome in application.outcomes
+            ],
+        }
 
     def answers(self) -> SectionAnswers:
-        rows = [
-            ActivityAnswer(month=self._months[row.form.month.data], description=row.form.description.data)
-            for row in self.activities.entries
-            if row.form.month.data in self._months and row.form.description.data
-        ]
-        return SectionAnswers(activities=rows)
+        return SectionAnswers(
+            outcomes=[
+                OutcomeAnswer(
+                    indicator_id=int(row.indicator.data),
+                    target=row.target.data,
+                    # Left empty, the unit is the indicator's own ("people", "%").
+                    unit=row.unit.data or self._units[row.indicator.data],
+                    measurement=row.measurement.data,
+                )
+                for row in self.filled(self.outcomes)
+            ]
+        )
+
+
+# Sustainability --------------------------------------------------------------------------------------------
+
+
+class SustainabilityForm(ListSectionForm):
+    continuation = long_answer(
+        "How will the work continue after the grant ends?",
+        "continuation",
+        description="For example: volunteers who will run it, income from sessions, a partner taking it on.",
+    )
+    continuation_income = FieldList(FormField(FundingRow), min_entries=1, max_entries=MAX_FUNDING_SOURCES)
+    continuation_fallback = long_answer(
+        "What will happen if that income does not come through?",
+        "continuation_fallback",
+        description="What you would scale back, keep going, or do instead.",
+    )
+
+    REQUIRED = {
+        "continuation": "Enter how the work will continue after the grant ends",
+        "continuation_fallback": "Enter what will happen if that income does not come through",
+    }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for row in self.continuation_income.entries:
+            row.form.thing = "income source"
+        _funding_rows(self.continuation_income, "income source")
+
+    @staticmethod
+    def saved(application: Application) -> dict[str, Any]:
+        return {
+            "continuation": application.continuation,
+            "continuation_income": _funding_data(application.continuation_income),
+            "continuation_fallback": application.continuation_fallback,
+        }
+
+    def answers(self) -> SectionAnswers:
+        return SectionAnswers(
+            continuation=self.continuation.data or None,
+            continuation_income=_funding_answers(self.filled(self.continuation_income)),
+            continuation_fallback=self.continuation_fallback.data or None,
+        )
+
+
+# Attachments and declarations ------------------------------------------------------------------------------
+
+
+class AttachmentsForm(SectionForm):
+    """The documents come from the group's profile: the buttons confirm them for this application."""
+
+    @staticmethod
+    def saved(application: Application) -> dict[str, Any]:
+        return {}
+
+    def answers(self) -> SectionAnswers:
+        return SectionAnswers()
+
+
+class DeclarationsForm(SectionForm):
+    declared_name = StringField(
+        "Your full name",
+        widget=GovTextInput(),
+        validators=[Length(max=200, message="Your name must be 200 characters or fewer")],
+    )
+    declared_position = StringField(
+        "Your position in the group",
+        widget=GovTextInput(),
+        validators=[Length(max=200, message="Your position must be 200 characters or fewer")],
+        description="For example, chair, treasurer or project lead.",
+    )
+    confirmations = SelectMultipleField(
+        "Declarations",
+        widget=GovCheckboxesInput(),
+        choices=[SelectChoice(key, text) for key, text in CONFIRMATIONS.items()],
+        validate_choice=False,
+        description="Select each statement to confirm it.",
+    )
+
+    REQUIRED = {
+        "declared_name": "Enter your full name",
+        "declared_position": "Enter your position in the group",
+    }
+
+    @staticmethod
+    def saved(application: Application) -> dict[str, Any]:
+        return {
+            "declared_name": application.declared_name,
+            "declared_position": application.declared_position,
+            "confirmations": list(CONFIRMATIONS) if application.declared_at else [],
+        }
+
+    def validate_confirmations(self, field: SelectMultipleField) -> None:
+        chosen = set(field.data or [])
+        if not chosen <= set(CONFIRMATIONS):
+            raise ValidationError("Select statements from the list")
+        if self.complete and chosen != set(CONFIRMATIONS):
+            raise ValidationError("Confirm all three statements to make the declaration")
+
+    def answers(self) -> SectionAnswers:
+        return SectionAnswers(
+            declared_name=self.declared_name.data or None,
+            declared_position=self.declared_position.data or None,
+            confirmations=set(self.confirmations.data or []),
+        )
+
+
+SECTION_FORMS: dict[Section, type[SectionForm]] = {
+    Section.ABOUT: AboutForm,
+    Section.NEED: NeedForm,
+    Section.BENEFITS: BenefitsForm,
+    Section.ACTIVITIES: ActivitiesForm,
+    Section.BUDGET: BudgetForm,
+    Section.OUTCOMES: OutcomesForm,
+    Section.SUSTAINABILITY: SustainabilityForm,
+    Section.ATTACHMENTS: AttachmentsForm,
+    Section.DECLARATIONS: DeclarationsForm,
+}
+
+
+# After submission ------------------------------------------------------------------------------------------
+
+
+class WithdrawForm(BaseForm):
+    reason = TextAreaField(
+        "Why are you withdrawing this application?",
+        widget=GovTextArea(),
+        validators=[
+            InputRequired("Enter why you are withdrawing the application"),
+            Length(max=MAX_REASON, message=f"The reason must be {MAX_REASON:,} characters or fewer"),
+        ],
+        description="This helps us improve the fund. You cannot undo withdrawing.",
+    )
+    submit = SubmitField("Withdraw application", widget=GovSubmitInput())
+
+
+class EqualityForm(BaseForm):
+    led_by_communities = RadioField(
+        equality.LED_BY_QUESTION,
+        widget=GovRadioInput(),
+        choices=[SelectChoice(key, text) for key, text in equality.LED_BY_ANSWERS.items()],
+        validate_choice=False,
+    )
+    leadership = SelectMultipleField(
+        equality.LEADERSHIP_QUESTION,
+        widget=GovCheckboxesInput(),
+        choices=[SelectChoice(key, text) for key, text in equality.LEADERSHIP_ANSWERS.items()],
+        validate_choice=False,
+        description="Select all that apply.",
+    )
+    submit = SubmitField("Save answers", widget=GovSubmitInput())
+
+    def validate_led_by_communities(self, field: RadioField) -> None:
+        if field.data and field.data not in equality.LED_BY_ANSWERS:
+            raise ValidationError("Select an answer from the list")
+
+    def validate_leadership(self, field: SelectMultipleField) -> None:
+        if not set(field.data or []) <= set(equality.LEADERSHIP_ANSWERS):
+            raise ValidationError("Select answers from the list")
+
+    def answers(self) -> dict[str, Any]:
+        return {
+            "led_by_communities": self.led_by_communities.data or None,
+            "leadership": list(self.leadership.data or []),
+        }

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from typing import Any
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from grantsfund import policy
 from grantsfund.accounts.forms import ButtonForm
-from grantsfund.applications import forms, services
+from grantsfund.applications import answers, equality, forms, services, submission
 from grantsfund.applications.models import Application, ApplicationStatus
-from grantsfund.applications.services import SECTIONS_TO_COME, Section
+from grantsfund.applications.services import Section
+from grantsfund.common.dates import london_today
 from grantsfund.common.errors import DomainError
 from grantsfund.common.transactions import commits
 from grantsfund.common.web import current_actor
@@ -143,52 +146,73 @@ def show_not_eligible(application_id: int) -> ResponseReturnValue:
 @bp.route("/applications/<int:application_id>")
 @policy.requires("apply")
 def show_application(application_id: int) -> ResponseReturnValue:
+    """A draft's task list; once submitted or withdrawn, where the application has got to."""
     application = _load(application_id)
     if (elsewhere := _not_ready(application)) is not None:
         return elsewhere
+    if not application.is_draft:
+        return render_template(
+            "applications/show_progress.html",
+            application=application,
+            timeline=submission.timeline(application),
+            can_withdraw=submission.can_withdraw(application),
+        )
+    statuses = services.section_statuses(application)
     return render_template(
         "applications/show_application.html",
         application=application,
-        statuses=services.section_statuses(application),
-        to_come=SECTIONS_TO_COME,
-        window=services.project_window(application.round),
+        statuses=statuses,
+        ready=services.ready_to_submit(statuses),
+        equality=equality.response_for(application),
     )
+
+
+def _section_context(application: Application, section: Section) -> dict[str, Any]:
+    """What a section's form offers beyond the saved answers: the round's choices, the months to pick from."""
+    round_ = application.round
+    window = services.project_window(round_)
+    if section is Section.ABOUT:
+        return {"themes": round_.themes, "window": window}
+    if section is Section.BENEFITS:
+        return {"wards": organisations.list_wards()}
+    if section is Section.ACTIVITIES:
+        return {"months": window.months()}
+    if section is Section.OUTCOMES:
+        return {"indicators": round_.indicators}
+    return {}
 
 
 def _form(application: Application, section: Section) -> forms.SectionForm:
     """The section's form: what was posted, or else the saved answers."""
-    window = services.project_window(application.round)
-    posted = request.method == "POST"
-    if section is Section.ABOUT:
-        if posted:
-            return forms.AboutForm(themes=application.round.themes, window=window)
-        return forms.AboutForm.for_application(application, window=window)
-    if section is Section.NEED:
-        return forms.NeedForm() if posted else forms.NeedForm.for_application(application)
-    if section is Section.BENEFITS:
-        wards = organisations.list_wards()
-        return (
-            forms.BenefitsForm(wards=wards) if posted else forms.BenefitsForm.for_application(application, wards=wards)
-        )
-    months = window.months()
-    return (
-        forms.ActivitiesForm(months=months)
-        if posted
-        else forms.ActivitiesForm.for_application(application, months=months)
-    )
+    form_class, context = forms.SECTION_FORMS[section], _section_context(application, section)
+    return form_class(**context) if request.method == "POST" else form_class.for_application(application, **context)
 
 
 def _after_saving(application: Application, section: Section, form: forms.SectionForm) -> ResponseReturnValue:
     sections = list(Section)
     position = sections.index(section)
     if form.complete and position + 1 < len(sections):
-        return redirect(url_for(f".edit_{sections[position + 1].name.lower()}", application_id=application.id))
-    if not form.complete:
-        flash(f"Your answers to ‘{section.title}’ have been saved. You can come back to them at any time.", "success")
+        return redirect(_section_url(application, sections[position + 1]))
+    if form.complete:
+        return redirect(url_for(".check_answers", application_id=application.id))
+    flash(f"Your answers to ‘{section.title}’ have been saved. You can come back to them at any time.", "success")
     return _task_list(application)
 
 
-def _edit(application_id: int, section: Section) -> ResponseReturnValue:
+def _section_url(application: Application, section: Section) -> str:
+    return url_for(".edit_section", application_id=application.id, slug=section.slug)
+
+
+SECTIONS_BY_SLUG = {section.slug: section for section in Section}
+
+
+@bp.route("/applications/<int:application_id>/<slug>", methods=["GET", "POST"])
+@policy.requires("apply")
+@commits
+def edit_section(application_id: int, slug: str) -> ResponseReturnValue:
+    section = SECTIONS_BY_SLUG.get(slug)
+    if section is None:
+        abort(404)
     application = _load(application_id)
     if (elsewhere := _not_ready(application)) is not None:
         return elsewhere
@@ -221,32 +245,133 @@ def _edit(application_id: int, section: Section) -> ResponseReturnValue:
         conflict=conflict,
         saved=services.section_state(application, section) if conflict else None,
         window=services.project_window(application.round),
+        documents=_documents(application) if section is Section.ATTACHMENTS else None,
     )
 
 
-@bp.route("/applications/<int:application_id>/about-the-project", methods=["GET", "POST"])
+def _documents(application: Application) -> list[tuple[Any, Any]]:
+    """Each document the round asks for, with the group's latest of that kind."""
+    checks = {
+        check.kind: check for check in organisations.check_documents(application.organisation, today=london_today())
+    }
+    return [(kind, checks[kind]) for kind in services.required_kinds(application)]
+
+
+@bp.route("/applications/<int:application_id>/equality-monitoring", methods=["GET", "POST"])
 @policy.requires("apply")
 @commits
-def edit_about(application_id: int) -> ResponseReturnValue:
-    return _edit(application_id, Section.ABOUT)
+def edit_equality(application_id: int) -> ResponseReturnValue:
+    application = _load(application_id)
+    if (elsewhere := _not_ready(application)) is not None:
+        return elsewhere
+    if not application.is_draft:
+        return _task_list(application)
+    saved = equality.response_for(application)
+    form = forms.EqualityForm(data=saved.answers if saved else None)
+    if form.validate_on_submit():
+        try:
+            equality.save_response(application, form.answers(), actor=current_actor())
+        except DomainError as error:
+            form.add_error(error.field, error.message)
+        else:
+            flash("Thank you. Your equality monitoring answers have been saved.", "success")
+            return _task_list(application)
+    return render_template("applications/edit_equality.html", application=application, form=form)
 
 
-@bp.route("/applications/<int:application_id>/need-and-evidence", methods=["GET", "POST"])
+# Checking, submitting and afterwards ------------------------------------------------------------------------
+
+
+@bp.route("/applications/<int:application_id>/check-your-answers", methods=["GET", "POST"])
 @policy.requires("apply")
 @commits
-def edit_need(application_id: int) -> ResponseReturnValue:
-    return _edit(application_id, Section.NEED)
+def check_answers(application_id: int) -> ResponseReturnValue:
+    application = _load(application_id)
+    if (elsewhere := _not_ready(application)) is not None:
+        return elsewhere
+    if not application.is_draft:
+        return _task_list(application)
+    form = ButtonForm()
+    problem = None
+    if form.validate_on_submit():
+        try:
+            submission.submit_application(application, actor=current_actor())
+        except DomainError as error:
+            problem = error
+        else:
+            return redirect(url_for(".show_submitted_confirmation", application_id=application.id))
+    statuses = services.section_statuses(application)
+    return render_template(
+        "applications/check_answers.html",
+        application=application,
+        sections=answers.section_rows(application),
+        statuses={section.name.lower(): status for section, status in statuses.items()},
+        ready=services.ready_to_submit(statuses),
+        problem=problem,
+        problem_href=_problem_href(problem),
+        form=form,
+    )
 
 
-@bp.route("/applications/<int:application_id>/who-benefits", methods=["GET", "POST"])
+def _problem_href(problem: DomainError | None) -> str:
+    """Where the error summary sends people: the section with the problem, or the submit button."""
+    section = Section.__members__.get((problem.field or "").upper()) if problem else None
+    return f"#section-{section.slug}" if section else "#submit"
+
+
+@bp.route("/applications/<int:application_id>/confirmation")
+@policy.requires("apply")
+def show_submitted_confirmation(application_id: int) -> ResponseReturnValue:
+    application = _load(application_id)
+    if application.reference is None:
+        return _task_list(application)
+    return render_template("applications/confirmation.html", application=application)
+
+
+@bp.route("/applications/<int:application_id>/copy")
+@policy.requires("apply")
+def show_copy(application_id: int) -> ResponseReturnValue:
+    """The submitted application exactly as frozen, laid out for printing or saving as a PDF."""
+    application = _load(application_id)
+    if application.snapshot is None:
+        return _task_list(application)
+    return render_template("applications/copy.html", application=application, snapshot=application.snapshot.data)
+
+
+@bp.route("/applications/<int:application_id>/withdraw", methods=["GET", "POST"])
 @policy.requires("apply")
 @commits
-def edit_benefits(application_id: int) -> ResponseReturnValue:
-    return _edit(application_id, Section.BENEFITS)
+def withdraw(application_id: int) -> ResponseReturnValue:
+    application = _load(application_id)
+    if not submission.can_withdraw(application):
+        flash(f"This application is {application.status.label.lower()} and can no longer be withdrawn.", "info")
+        return _task_list(application)
+    form = forms.WithdrawForm()
+    if form.validate_on_submit():
+        try:
+            submission.withdraw_application(application, reason=form.reason.data, actor=current_actor())
+        except DomainError as error:
+            form.add_error(error.field, error.message)
+        else:
+            flash("Your application has been withdrawn.", "success")
+            return _task_list(application)
+    return render_template("applications/withdraw.html", application=application, form=form)
 
 
-@bp.route("/applications/<int:application_id>/activities-and-timetable", methods=["GET", "POST"])
-@policy.requires("apply")
-@commits
-def edit_activities(application_id: int) -> ResponseReturnValue:
-    return _edit(application_id, Section.ACTIVITIES)
+# Officers -------------------------------------------------------------------------------------------------
+
+
+@bp.route("/funds/applications/<int:application_id>")
+@policy.requires("view_applications")
+def show_submitted(application_id: int) -> ResponseReturnValue:
+    """An officer reads the application as the group submitted it: the frozen snapshot."""
+    application = services.get_application(application_id)
+    policy.authorize(current_user, "view_applications", application)
+    if application.snapshot is None:
+        abort(404)
+    return render_template(
+        "applications/show_submitted.html",
+        application=application,
+        snapshot=application.snapshot.data,
+        timeline=submission.timeline(application),
+    )

@@ -22,6 +22,11 @@ def to_london(moment: datetime) -> datetime:
     return moment.astimezone(LONDON)
 
 
+def london_today(now: datetime | None = None) -> date:
+    """The date on the council's calendar: just after midnight in summer, it is already tomorrow in London."""
+    return to_london(now or utcnow()).date()
+
+
 def london_to_utc(day: date, clock: time) -> datetime:
     """A date and time as people in the council read them, as a UTC instant."""
     return datetime.combine(day, clock, tzinfo=LONDON).astimezone(UTC)

@@ -10,10 +10,10 @@ from flask_login import current_user
 
 from grantsfund import policy
 from grantsfund.accounts.forms import ButtonForm
-from grantsfund.common.dates import to_london, utcnow
+from grantsfund.common.dates import london_today, utcnow
 from grantsfund.common.errors import DomainError
 from grantsfund.common.transactions import commits
-from grantsfund.common.web import current_actor, page_number
+from grantsfund.common.web import current_actor, page_number, safe_next_url
 from grantsfund.organisations import current_group, forms, services
 from grantsfund.organisations.models import DocumentKind, Organisation
 
@@ -81,7 +81,7 @@ def show_organisation(organisation_id: int) -> ResponseReturnValue:
     return render_template(
         "organisations/show_organisation.html",
         organisation=organisation,
-        checks=services.check_documents(organisation, today=to_london(utcnow()).date()),
+        checks=services.check_documents(organisation, today=london_today()),
         rules=services.DOCUMENT_RULES,
         is_current=current_group.is_current(organisation.id),
         button=ButtonForm(),
@@ -256,6 +256,9 @@ def upload_document(organisation_id: int) -> ResponseReturnValue:
             form.add_error(error.field, error.message)
         else:
             flash(f"{document.kind.label} uploaded.", "success")
+            # From an application's attachments, the group goes back there.
+            if (back := safe_next_url(request.args.get("next"))) is not None:
+                return redirect(back)
             return _back_to(organisation, "documents")
     return render_template("organisations/upload_document.html", form=form, organisation=organisation)
 

@@ -30,7 +30,7 @@ POSTGRESQL_TRIGGERS = [
        FOR EACH ROW EXECUTE FUNCTION application_snapshots_frozen()""",
 ]
 # What rounds made before documents could be asked for ask for: what a new round asks for by default.
-DEFAULT_DOCUMENTS = '["governing_document", "accounts", "safeguarding_policy", "bank_statement"]'
+DEFAULT_DOCUMENTS = ["governing_document", "accounts", "safeguarding_policy", "bank_statement"]
 
 
 def upgrade():
@@ -134,7 +134,11 @@ def upgrade():
 
     with op.batch_alter_table('rounds', schema=None) as batch_op:
         batch_op.add_column(sa.Column('required_documents', sa.JSON(), nullable=True))
-    op.execute(sa.text("UPDATE rounds SET required_documents = :default").bindparams(default=DEFAULT_DOCUMENTS))
+    op.execute(
+        sa.text("UPDATE rounds SET required_documents = :default").bindparams(
+            sa.bindparam("default", value=DEFAULT_DOCUMENTS, type_=sa.JSON())
+        )
+    )
     with op.batch_alter_table('rounds', schema=None) as batch_op:
         batch_op.alter_column('required_documents', existing_type=sa.JSON(), nullable=False)
 

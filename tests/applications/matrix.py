@@ -24,12 +24,8 @@ def both(endpoint, path, method="GET", data=None, status=200):
     ]
 
 
-SECTIONS = [
-    ("applications.edit_about", "about-the-project"),
-    ("applications.edit_need", "need-and-evidence"),
-    ("applications.edit_benefits", "who-benefits"),
-    ("applications.edit_activities", "activities-and-timetable"),
-]
+SECTIONS = [("applications.edit_section", section.slug) for section in services.Section]
+OFFICER = "officer_client"
 
 ROWS = [
     Row("applications.list_applications", fixed("/applications"), members(200)),
@@ -58,6 +54,29 @@ ROWS = [
             endpoint, f"/applications/{{application}}/{slug}", "POST", {"version": "1", "save_later": "y"}, 302
         )
     ],
+    *both("applications.edit_equality", "/applications/{application}/equality-monitoring"),
+    *both(
+        "applications.edit_equality",
+        "/applications/{application}/equality-monitoring",
+        "POST",
+        {"led_by_communities": "yes"},
+        status=302,
+    ),
+    *both("applications.check_answers", "/applications/{application}/check-your-answers"),
+    # Not every section is complete: the page says so rather than submitting.
+    *both("applications.check_answers", "/applications/{application}/check-your-answers", "POST", {}, status=200),
+    *both("applications.show_submitted_confirmation", "/applications/{submitted}/confirmation"),
+    *both("applications.show_copy", "/applications/{submitted}/copy"),
+    *both("applications.withdraw", "/applications/{submitted}/withdraw"),
+    *both(
+        "applications.withdraw", "/applications/{submitted}/withdraw", "POST", {"reason": "Found other funding"}, 302
+    ),
+    # Officers read any submitted application; nobody else reaches the officers' page.
+    Row(
+        "applications.show_submitted",
+        lambda o: f"/funds/applications/{o['applications_a']['submitted']}",
+        only(OFFICER, 200),
+    ),
 ]
 
 
@@ -74,4 +93,8 @@ def make_objects(make_user, applicant):
         withdrawn = factories.draft(round_, group, member, eligible=False)
         services.answer_eligibility(withdrawn, round_.questions[0], answer=False, actor=Actor(member))
         made[f"applications_{key}"]["withdrawn"] = withdrawn.id
+    for key in ("a", "b"):
+        member = applicant if key == "a" else make_user()
+        group = factories.group(member, name=f"Submitted Group {key.upper()}")
+        made[f"applications_{key}"]["submitted"] = factories.submitted(round_, group, member).id
     return made

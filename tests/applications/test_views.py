@@ -93,14 +93,15 @@ def test_the_task_list_shows_every_section(applicant_client, application):
         ("Need and evidence", "Not started"),
         ("Who benefits", "Not started"),
         ("Activities and timetable", "Not started"),
-        ("Budget Available soon", "Cannot start yet"),
-        ("Outcomes Available soon", "Cannot start yet"),
-        ("Sustainability Available soon", "Cannot start yet"),
-        ("Attachments Available soon", "Cannot start yet"),
-        ("Declarations Available soon", "Cannot start yet"),
-        ("Check your answers and submit Available soon", "Cannot start yet"),
+        ("Budget", "Not started"),
+        ("Outcomes", "Not started"),
+        ("Sustainability", "Not started"),
+        ("Attachments", "Not started"),
+        ("Declarations", "Not started"),
+        ("Check your answers and submit Complete every section first", "Cannot start yet"),
+        ("Equality monitoring Kept apart from your application and never seen by assessors", "Optional"),
     ]
-    assert len(shown.select(".govuk-task-list__item a")) == 4
+    assert len(shown.select(".govuk-task-list__item a")) == 10
 
 
 def about_form(round_, **overrides):
@@ -210,7 +211,7 @@ def test_activities_keep_rows_and_check_months(applicant_client, application, ro
     response = applicant_client.submit(
         url, {"version": "1", "activities-0-month": f"{month:%Y-%m}", "activities-0-description": "Launch event"}
     )
-    assert response.headers["Location"] == f"/applications/{application.id}"
+    assert response.headers["Location"] == f"/applications/{application.id}/budget"
     assert [a.description for a in db.session.get(Application, application.id).activities] == ["Launch event"]
 
 
