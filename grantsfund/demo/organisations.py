@@ -109,6 +109,7 @@ def _documents(organisation: Organisation, *, today: date, complete: bool) -> No
     ]
     if complete:
         plan.append((DocumentKind.EQUALITY_POLICY, today + timedelta(days=200)))
+        plan.append((DocumentKind.BANK_STATEMENT, today - timedelta(days=20)))
     now = utcnow()
     for kind, dated in plan:
         data = tiny_pdf(f"{organisation.name}: {kind.label}")

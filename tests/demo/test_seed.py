@@ -28,12 +28,15 @@ def test_demo_logins_work(client):
         client.submit("/sign-out")
 
 
-def test_seed_adds_draft_applications_once(app):
-    from grantsfund.applications.models import Application
+def test_seed_adds_draft_and_submitted_applications_once(app):
+    from grantsfund.applications.models import Application, ApplicationStatus
 
     runner = app.test_cli_runner()
     first = runner.invoke(args=["demo", "seed"])
-    assert "Applications: 2 added" in first.output, first.output
+    assert "Applications: 2 drafts and 3 submitted added" in first.output, first.output
     second = runner.invoke(args=["demo", "seed"])
-    assert "Applications: 0 added" in second.output, second.output
-    assert db.session.scalar(select(func.count()).select_from(Application)) == 2
+    assert "Applications: 0 drafts and 0 submitted added" in second.output, second.output
+    statuses = db.session.scalars(select(Application.status)).all()
+    assert sorted(statuses) == sorted([ApplicationStatus.DRAFT] * 2 + [ApplicationStatus.SUBMITTED] * 3)
+    references = db.session.scalars(select(Application.reference).where(Application.reference.is_not(None))).all()
+    assert len(set(references)) == 3
