@@ -1,20 +1,31 @@
-"""The baseline: bare Flask + SQLAlchemy serving the same page as grantsfund's /admin/users.
+"""The baseline: bare Flask + SQLAlchemy serving the same pages as grantsfund, doing the same database work.
 
-Same database file, same engine options, same queries (a count, the first 50 users ordered by full name,
-their roles selectin-loaded) and an equivalent HTML table rendered with plain Jinja. Nothing else: no
-GOV.UK macros or layout, no sign-in, no CSRF, no policy, no security headers, no extensions.
+- /admin/users: a count, the first 50 users ordered by full name, their roles selectin-loaded.
+- /funds/applications: the filter form's rounds, themes and wards; a count and the first 50 submitted
+  applications, newest first, with their group, round and fund joined in.
+- /funds/applications.csv: every submitted application as CSV, streamed, from the same single query (themes
+  and wards aggregated into it), written with csv.writer; byte for byte the file grantsfund sends.
+
+Same database file, same engine options, the same statements, and equivalent HTML rendered with plain Jinja.
+Nothing else: no GOV.UK macros or layout, no sign-in, no CSRF, no policy, no forms, no security headers, no
+extensions.
 """
 
 from __future__ import annotations
 
+import csv
+import io
 import math
-from datetime import datetime
+from collections.abc import Iterator
+from datetime import UTC, date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
 
-from flask import Flask, render_template, request
+from flask import Flask, Response, render_template, request
 from jinja2 import DictLoader
-from sqlalchemy import ForeignKey, String, create_engine, func, select
+from sqlalchemy import Column, ForeignKey, String, Table, cast, create_engine, func, select
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship, selectinload
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, contains_eager, mapped_column, relationship, selectinload
 
 PER_PAGE = 50
 ROLE_LABELS = {
@@ -60,6 +71,74 @@ USERS_HTML = """<!DOCTYPE html>
 """
 
 
+APPLICATIONS_HTML = """<!DOCTYPE html>
+<html lang="en">
+<head><meta charset="utf-8"><title>Applications</title></head>
+<body>
+<h1>Applications</h1>
+<form method="get">
+  <label>Search <input name="q"></label>
+  <label>Round <select name="round"><option value="">All rounds</option>
+    {% for id, label in rounds %}<option value="{{ id }}">{{ label }}</option>{% endfor %}</select></label>
+  <label>Status <select name="status"><option value="">Any status</option>
+    {% for value, label in statuses %}<option value="{{ value }}">{{ label }}</option>{% endfor %}</select></label>
+  <label>Theme <select name="theme"><option value="">Any theme</option>
+    {% for id, name in themes %}<option value="{{ id }}">{{ name }}</option>{% endfor %}</select></label>
+  <label>Ward <select name="ward"><option value="">Any ward</option>
+    {% for id, name in wards %}<option value="{{ id }}">{{ name }}</option>{% endfor %}</select></label>
+  <button>Apply filters</button>
+</form>
+<p><a href="{{ url_for('export_applications') }}">Download these applications as a spreadsheet (CSV)</a></p>
+<table>
+  <caption>{{ "{:,}".format(total) }} {{ "application" if total == 1 else "applications" }}</caption>
+  <thead><tr><th>Reference</th><th>Project</th><th>Group</th><th>Round</th><th>Amount requested</th>
+    <th>Submitted</th><th>Status</th></tr></thead>
+  <tbody>
+  {% for application in applications %}
+    <tr>
+      <td>{{ application.reference }}</td>
+      <td>{{ application.title }}</td>
+      <td>{{ application.organisation.name }}</td>
+      <td>{{ application.round.fund.name }}: {{ application.round.name }}</td>
+      <td>{{ application.amount_requested_pence | money }}</td>
+      <td>{{ application.submitted_at | london_date }}</td>
+      <td>{{ application.status | status_label }}</td>
+    </tr>
+  {% endfor %}
+  </tbody>
+</table>
+<nav><ul>
+  {% for number in range([1, page - 2] | max, [pages, page + 2] | min + 1) %}
+    <li>{% if number == page %}{{ number }}
+        {%- else %}<a href="{{ url_for('list_applications', page=number) }}">{{ number }}</a>{% endif %}</li>
+  {% endfor %}
+  {% if page < pages %}<li><a href="{{ url_for('list_applications', page=page + 1) }}">Next</a></li>{% endif %}
+</ul></nav>
+</body>
+</html>
+"""
+
+LONDON = ZoneInfo("Europe/London")
+STATUSES = ("draft", "submitted", "eligible", "ineligible", "in_assessment", "at_panel", "approved", "declined",
+            "deferred", "withdrawn")  # fmt: skip
+STATUS_LABELS = {status: status.replace("_", " ").capitalize() for status in STATUSES}
+LEGAL_FORM_LABELS = {
+    "registered_charity": "Registered charity",
+    "cio": "Charitable incorporated organisation (CIO)",
+    "cic": "Community interest company (CIC)",
+    "company_limited_by_guarantee": "Company limited by guarantee",
+    "unincorporated_group": "Unincorporated community group",
+    "faith_group": "Faith group",
+    "parish_council": "Parish or town council",
+    "school": "School",
+    "community_benefit_society": "Community benefit society",
+    "other": "Other",
+}
+EXPORT_HEADER = ("Reference", "Project title", "Organisation", "Legal form", "Round", "Fund", "Status",
+                 "Amount requested (£)", "Submitted at (UK time)", "Themes", "Wards")  # fmt: skip
+EXPORT_BATCH = 1000
+
+
 class Base(DeclarativeBase):
     pass
 
@@ -84,12 +163,117 @@ class UserRole(Base):
     role: Mapped[str] = mapped_column(String(40), primary_key=True)
 
 
+application_themes = Table(
+    "application_themes",
+    Base.metadata,
+    Column("application_id", ForeignKey("applications.id"), primary_key=True),
+    Column("theme_id", ForeignKey("themes.id"), primary_key=True),
+)
+application_wards = Table(
+    "application_wards",
+    Base.metadata,
+    Column("application_id", ForeignKey("applications.id"), primary_key=True),
+    Column("ward_id", ForeignKey("wards.id"), primary_key=True),
+)
+
+
+class Fund(Base):
+    __tablename__ = "funds"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+
+
+class Round(Base):
+    __tablename__ = "rounds"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    fund_id: Mapped[int] = mapped_column(ForeignKey("funds.id"))
+    name: Mapped[str] = mapped_column(String(200))
+    status: Mapped[str] = mapped_column(String(40))
+
+    fund: Mapped[Fund] = relationship()
+
+
+class Organisation(Base):
+    __tablename__ = "organisations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    legal_form: Mapped[str] = mapped_column(String(40))
+
+
+class Theme(Base):
+    __tablename__ = "themes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    position: Mapped[int]
+
+
+class Ward(Base):
+    __tablename__ = "wards"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+
+
+class Application(Base):
+    __tablename__ = "applications"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id"))
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
+    status: Mapped[str] = mapped_column(String(40))
+    reference: Mapped[str | None] = mapped_column(String(20))
+    title: Mapped[str | None] = mapped_column(String(200))
+    amount_requested_pence: Mapped[int | None]
+    submitted_at: Mapped[datetime | None]
+
+    round: Mapped[Round] = relationship()
+    organisation: Mapped[Organisation] = relationship()
+
+
+def _money(pence: int) -> str:
+    pounds, remainder = divmod(pence, 100)
+    return f"£{pounds:,}.{remainder:02d}"
+
+
+def _london(moment: datetime) -> datetime:
+    return moment.replace(tzinfo=UTC).astimezone(LONDON)
+
+
+def _london_date(moment: datetime) -> str:
+    day: date = _london(moment).date()
+    return f"{day.day} {day:%B %Y}"
+
+
+def _cell(text: str) -> str:
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def _names(ids: str | None, ranked: dict[str, tuple[int, str]]) -> str:
+    return "; ".join(name for _, name in sorted(ranked[item] for item in ids.split(","))) if ids else ""
+
+
+def _submitted() -> list[Any]:
+    return [Application.status != "draft", Application.submitted_at.is_not(None)]
+
+
+def _aggregated(column: Column[int], key: Column[int]) -> Any:
+    ids = func.group_concat(cast(column, String), ",")
+    return select(ids).where(key == Application.id).correlate(Application).scalar_subquery()
+
+
 def create_app(database_uri: str) -> tuple[Flask, Engine]:
     # pool_pre_ping as grantsfund's Config sets it, so the database side is the same for both apps.
     engine = create_engine(database_uri, pool_pre_ping=True)
     app = Flask(__name__)
-    app.jinja_loader = DictLoader({"users.html": USERS_HTML})
+    app.jinja_loader = DictLoader({"users.html": USERS_HTML, "applications.html": APPLICATIONS_HTML})
     app.add_template_filter(lambda value: ROLE_LABELS[value], "role_label")
+    app.add_template_filter(_money, "money")
+    app.add_template_filter(_london_date, "london_date")
+    app.add_template_filter(lambda value: STATUS_LABELS[value], "status_label")
 
     @app.get("/admin/users")
     def list_users() -> str:
@@ -104,4 +288,111 @@ def create_app(database_uri: str) -> tuple[Flask, Engine]:
     def show_user(user_id: int) -> str:
         return ""  # only here so the table's links are built with url_for, as grantsfund's are
 
+    @app.get("/funds/applications")
+    def list_applications() -> str:
+        page = request.args.get("page", default=1, type=int) or 1
+        query = (
+            select(Application)
+            .join(Organisation, Application.organisation_id == Organisation.id)
+            .join(Round, Application.round_id == Round.id)
+            .join(Fund, Round.fund_id == Fund.id)
+            .options(
+                contains_eager(Application.organisation), contains_eager(Application.round).contains_eager(Round.fund)
+            )
+            .where(*_submitted())
+            .order_by(Application.submitted_at.desc().nulls_last(), Application.id.desc())
+        )
+        with Session(engine) as session:
+            rounds = session.execute(
+                select(Round.id, Round.name, Fund.name)
+                .join(Fund, Round.fund_id == Fund.id)
+                .where(Round.status != "draft")
+                .order_by(Fund.name, Round.id.desc())
+            )
+            themes = session.execute(select(Theme.id, Theme.name).order_by(Theme.position, Theme.id))
+            wards = session.execute(select(Ward.id, Ward.name).order_by(Ward.name))
+            total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
+            applications = list(session.scalars(query.limit(PER_PAGE).offset((page - 1) * PER_PAGE)))
+            return render_template(
+                "applications.html",
+                rounds=[(id_, f"{fund}: {name}") for id_, name, fund in rounds],
+                statuses=[(status, STATUS_LABELS[status]) for status in STATUSES[1:]],
+                themes=list(themes),
+                wards=list(wards),
+                applications=applications,
+                total=total,
+                page=page,
+                pages=math.ceil(total / PER_PAGE),
+            )
+
+    @app.get("/funds/applications.csv")
+    def export_applications() -> Response:
+        filename = f"applications-{datetime.now(LONDON).date().isoformat()}.csv"
+        return Response(
+            _export(engine),
+            mimetype="text/csv",
+            headers={"Content-Disposition": f"attachment; filename={filename}"},
+        )
+
+    # One application's page (grantsfund's applications.show_submitted) will join here: the same loads as
+    # grantsfund's page, rendered plainly, at the same path. See bench/README.md, "Adding a page".
+
     return app, engine
+
+
+def _export(engine: Engine) -> Iterator[str]:
+    query = (
+        select(
+            Application.reference,
+            Application.title,
+            Organisation.name,
+            Organisation.legal_form,
+            Round.name,
+            Fund.name,
+            Application.status,
+            Application.amount_requested_pence,
+            Application.submitted_at,
+            _aggregated(application_themes.c.theme_id, application_themes.c.application_id),
+            _aggregated(application_wards.c.ward_id, application_wards.c.application_id),
+        )
+        .select_from(Application)
+        .join(Organisation, Application.organisation_id == Organisation.id)
+        .join(Round, Application.round_id == Round.id)
+        .join(Fund, Round.fund_id == Fund.id)
+        .where(*_submitted())
+        .order_by(Application.submitted_at.desc().nulls_last(), Application.id.desc())
+    )
+    with Session(engine) as session:
+        themes = session.execute(select(Theme.id, Theme.name).order_by(Theme.position, Theme.id))
+        theme_names = {str(id_): (rank, name) for rank, (id_, name) in enumerate(themes)}
+        wards = session.execute(select(Ward.id, Ward.name).order_by(Ward.name))
+        ward_names = {str(id_): (rank, name) for rank, (id_, name) in enumerate(wards)}
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        buffer.write("\ufeff")
+        writer.writerow(EXPORT_HEADER)
+        rows = session.execute(query.execution_options(yield_per=EXPORT_BATCH))
+        for number, row in enumerate(rows):
+            if number % EXPORT_BATCH == 0:
+                yield buffer.getvalue()
+                buffer.seek(0)
+                buffer.truncate()
+            writer.writerow(_cells(row, theme_names, ward_names))
+        yield buffer.getvalue()
+
+
+def _cells(row: Any, theme_names: dict[str, tuple[int, str]], ward_names: dict[str, tuple[int, str]]) -> list[str]:
+    reference, title, group, legal_form, round_, fund, status, pence, submitted, theme_ids, ward_ids = row
+    return [
+        _cell(reference),
+        _cell(title),
+        _cell(group),
+        LEGAL_FORM_LABELS[legal_form],
+        _cell(round_),
+        _cell(fund),
+        STATUS_LABELS[status],
+        f"{pence // 100}.{pence % 100:02d}" if pence is not None else "",
+        _london(submitted).isoformat(timespec="seconds"),
+        _cell(_names(theme_ids, theme_names)),
+        _cell(_names(ward_ids, ward_names)),
+    ]

@@ -1,13 +1,15 @@
-"""What the benchmark's servers and client share: the page, the app settings and the SQL query counter.
+"""What the benchmark's servers and client share: the app settings and the meter that counts SQL queries and
+CPU time for each request.
 
-The counter lives only here, in the benchmark's own WSGI wrapper: the service's code is not changed.
+The meter lives only here, in the benchmark's own WSGI wrapper: the service's code is not changed.
 """
 
 from __future__ import annotations
 
 import json
+import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
@@ -15,11 +17,9 @@ from typing import Any
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-PAGE = "/admin/users"  # the same path, and the same first page of 50 users, on both apps
-QUERIES_HEADER = "X-Bench-Queries"
-CPU_HEADER = "X-Bench-CPU-Microseconds"  # CPU time the app's thread spent on the request, up to its response
+MEASUREMENTS_PATH = "/__bench__/measurements"  # answered by the meter itself; never reaches the app
 EXPLAIN_HEADER = "X-Bench-Explain"  # ask for the statements themselves (used once, outside the timing)
-STATEMENTS_HEADER = "X-Bench-Statements"
+TAG_HEADER = "X-Bench-Tag"  # the client's name for a batch of requests, kept with their measurements
 
 
 def grantsfund_overrides(database_path: Path, scratch_dir: Path) -> dict[str, Any]:
@@ -31,6 +31,10 @@ def grantsfund_overrides(database_path: Path, scratch_dir: Path) -> dict[str, An
         "MAIL_FILE_DIR": str(scratch_dir / "mail"),
         "UPLOAD_DIR": str(scratch_dir / "uploads"),
     }
+
+
+def _environ_key(header: str) -> str:
+    return "HTTP_" + header.upper().replace("-", "_")
 
 
 class _Tally:
@@ -57,30 +61,69 @@ def count_queries(engine: Engine) -> None:
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
 
-class BenchHeaders:
-    """WSGI middleware: puts the number of SQL statements the request issued, and the CPU time the app
-    spent on it, in response headers.
+class _Measured:
+    """A response body that reports when the server has sent all of it and closed it."""
 
-    Flask builds the whole response before it calls start_response, so both are complete by then. CPU time
-    is the handling thread's own, so it hardly moves when other processes compete for the machine.
+    def __init__(self, body: Iterable[bytes], finished: Callable[[], None]) -> None:
+        self.body = body
+        self.finished = finished
+
+    def __iter__(self) -> Iterator[bytes]:
+        return iter(self.body)
+
+    def close(self) -> None:
+        try:
+            close = getattr(self.body, "close", None)
+            if close is not None:
+                close()
+        finally:
+            self.finished()
+
+
+class BenchMeter:
+    """WSGI middleware: for each request, the SQL statements it issued and the CPU time the app's thread spent on
+    it, from the call until the body has been sent and closed, so a streamed body (the CSV export, whose queries
+    run as it is sent) counts in full. The client collects them from MEASUREMENTS_PATH after each batch.
+
+    Gunicorn's gthread worker calls the app, sends the body and closes it in one thread, so the thread's own CPU
+    clock and a context variable follow the request; CPU time hardly moves when other processes compete.
     """
 
     def __init__(self, app: WSGIApp) -> None:
         self.app = app
+        self.lock = threading.Lock()
+        self.measurements: list[dict[str, Any]] = []
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        if environ.get("PATH_INFO") == MEASUREMENTS_PATH:
+            return self._hand_over(start_response)
         cpu_started = time.thread_time()
-        tally = _Tally(explain="HTTP_" + EXPLAIN_HEADER.upper().replace("-", "_") in environ)
-        token = _tally.set(tally)
+        tally = _Tally(explain=_environ_key(EXPLAIN_HEADER) in environ)
+        _tally.set(tally)
+        tag = environ.get(_environ_key(TAG_HEADER))
 
-        def counted_start_response(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
-            headers.append((QUERIES_HEADER, str(tally.count)))
-            headers.append((CPU_HEADER, str(round((time.thread_time() - cpu_started) * 1_000_000))))
-            if tally.statements is not None:
-                headers.append((STATEMENTS_HEADER, json.dumps(tally.statements)))
-            return start_response(status, headers, exc_info)
+        def finished() -> None:
+            _tally.set(None)
+            measurement = {
+                "tag": tag,
+                "queries": tally.count,
+                "cpu_microseconds": round((time.thread_time() - cpu_started) * 1_000_000),
+                "statements": tally.statements,
+            }
+            with self.lock:
+                self.measurements.append(measurement)
 
         try:
-            return self.app(environ, counted_start_response)
-        finally:
-            _tally.reset(token)
+            body = self.app(environ, start_response)
+        except BaseException:
+            _tally.set(None)
+            raise
+        return _Measured(body, finished)
+
+    def _hand_over(self, start_response: Callable[..., Any]) -> list[bytes]:
+        """The measurements since the last time they were asked for, as JSON; then forget them."""
+        with self.lock:
+            measurements, self.measurements = self.measurements, []
+        body = json.dumps(measurements).encode()
+        start_response("200 OK", [("Content-Type", "application/json"), ("Content-Length", str(len(body)))])
+        return [body]

@@ -1,9 +1,10 @@
-"""Benchmark: what grantsfund's framework layers cost on one signed-in page, against a bare Flask baseline.
+"""Benchmark: what grantsfund's framework layers cost on its pages, against a bare Flask baseline.
 
-One run builds a temporary SQLite database, serves grantsfund and bench/baseline_app.py from it with
-gunicorn (one worker each), signs in to grantsfund as an administrator through the real sign-in form,
-then drives GET /admin/users on both apps with the same client, in alternating rounds, and prints
-throughput, latency and SQL queries per request with the ratios grantsfund / baseline.
+One run builds a temporary SQLite database (users, and 10,000 submitted applications), serves grantsfund and
+bench/baseline_app.py from it with gunicorn (one worker each), signs in to grantsfund through the real sign-in
+form, then drives each target on both apps with the same client, in alternating rounds: the administrators'
+list of users, the grants officers' list of applications, and the CSV export of every application. It prints
+throughput, latency, CPU time and SQL queries per request for each, with the ratios grantsfund / baseline.
 
 There are no thresholds: it exits 0 whenever the measurement completed. See bench/README.md.
 """
@@ -13,6 +14,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import io
+import itertools
 import json
 import math
 import os
@@ -27,7 +29,7 @@ import tempfile
 import threading
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from http.client import HTTPConnection, HTTPResponse
@@ -35,23 +37,18 @@ from http.cookies import SimpleCookie
 from importlib.metadata import version
 from pathlib import Path
 from types import FrameType
+from typing import Any
 from urllib.parse import urlencode
 
 BENCH_DIR = Path(__file__).resolve().parent
 ROOT = BENCH_DIR.parent
 sys.path[:0] = [str(ROOT), str(BENCH_DIR)]
 
-from harness import (  # noqa: E402
-    CPU_HEADER,
-    EXPLAIN_HEADER,
-    PAGE,
-    QUERIES_HEADER,
-    STATEMENTS_HEADER,
-    grantsfund_overrides,
-)
+from harness import EXPLAIN_HEADER, MEASUREMENTS_PATH, TAG_HEADER, grantsfund_overrides  # noqa: E402
 
 HOST = "127.0.0.1"
 ADMIN_EMAIL = "bench.admin@example.gov.uk"
+OFFICER_EMAIL = "bench.officer@example.gov.uk"
 PASSWORD = "bench-kettle-river-orange-42"
 SESSION_COOKIE = "grantsfund_session"
 PER_PAGE = 50
@@ -62,8 +59,18 @@ LAST_NAMES = ("Adeyemi", "Brown", "Davies", "Evans", "Hughes", "Iqbal", "Jones",
 # The database
 
 
-def build_database(database: Path, scratch: Path, user_count: int, seed: int) -> tuple[int, int]:
-    """Migrate a fresh database and fill it; returns (users, role grants), the administrator included."""
+@dataclass(frozen=True)
+class Data:
+    users: int  # staff included
+    grants: int  # role grants
+    applications: int
+    links: int  # application-theme and application-ward rows
+
+
+def build_database(database: Path, scratch: Path, user_count: int, application_count: int, seed: int) -> Data:
+    """Migrate a fresh database and fill it: an administrator, a grants officer, `user_count` other people, and
+    `application_count` submitted applications (bench/application_data.py)."""
+    from application_data import add_applications
     from flask_migrate import upgrade
 
     from grantsfund import create_app
@@ -88,12 +95,16 @@ def build_database(database: Path, scratch: Path, user_count: int, seed: int) ->
         staff_roles = [role for role in Role if role not in {Role.APPLICANT, Role.ADMINISTRATOR}]
         users = [
             User(
-                full_name="Bench Administrator",
-                email=ADMIN_EMAIL,
+                full_name=full_name,
+                email=email,
                 password_hash=password_hash,
                 email_verified_at=now,
                 created_at=now,
-                role_grants=[UserRole(role=Role.ADMINISTRATOR, granted_at=now)],
+                role_grants=[UserRole(role=role, granted_at=now)],
+            )
+            for full_name, email, role in (
+                ("Bench Administrator", ADMIN_EMAIL, Role.ADMINISTRATOR),
+                ("Bench Officer", OFFICER_EMAIL, Role.GRANTS_OFFICER),
             )
         ]
         for number in range(user_count):
@@ -112,11 +123,102 @@ def build_database(database: Path, scratch: Path, user_count: int, seed: int) ->
                 )
             )
         db.session.add_all(users)
+        db.session.flush()
+        links = add_applications(
+            application_count,
+            officer_id=users[1].id,
+            applicant_ids=[user.id for user in users if user.has_role(Role.APPLICANT)],
+            rng=rng,
+        )
         db.session.commit()
         grants = sum(len(user.role_grants) for user in users)
         db.session.remove()
         db.engine.dispose()
-    return len(users), grants
+    return Data(users=len(users), grants=grants, applications=application_count, links=links)
+
+
+# What is measured
+
+
+@dataclass(frozen=True)
+class Target:
+    name: str
+    path: str  # the same on both apps
+    who: str  # whose session grantsfund's requests carry
+    requests: int  # per app per round
+    warmup: int  # per app, before measuring
+    description: str
+    # Both apps' bodies, by app name: a problem with them (they must show the same thing), or None.
+    check: Callable[[dict[str, bytes]], str | None]
+
+
+def _same_rows(pattern: str, caption: str) -> Callable[[dict[str, bytes]], str | None]:
+    """Both pages say `caption` and list the same first page of rows (by `pattern`), in the same order."""
+
+    def check(bodies: dict[str, bytes]) -> str | None:
+        listed = {}
+        for name, body in bodies.items():
+            text = body.decode()
+            if caption not in text:
+                return f"{name} does not say {caption!r}"
+            listed[name] = re.findall(pattern, text)
+        first, *others = listed.values()
+        if len(first) != PER_PAGE or any(rows != first for rows in others):
+            return f"the pages list different rows: {listed}"
+        return None
+
+    return check
+
+
+def _identical(lines: int) -> Callable[[dict[str, bytes]], str | None]:
+    def check(bodies: dict[str, bytes]) -> str | None:
+        first, *others = bodies.values()
+        if any(body != first for body in others):
+            return "the files differ"
+        if (found := first.count(b"\r\n")) != lines:
+            return f"the file has {found} lines, not {lines}"
+        return None
+
+    return check
+
+
+def targets(args: argparse.Namespace, data: Data) -> list[Target]:
+    return [
+        Target(
+            name="users page",
+            path="/admin/users",
+            who=ADMIN_EMAIL,
+            requests=args.requests,
+            warmup=args.warmup,
+            description=f"GET /admin/users: the first {PER_PAGE} of {data.users} users by full name, roles "
+            "selectin-loaded, with the total count",
+            check=_same_rows(r'href="/admin/users/(\d+)"', f"{data.users} users"),
+        ),
+        Target(
+            name="applications page",
+            path="/funds/applications",
+            who=OFFICER_EMAIL,
+            requests=args.requests,
+            warmup=args.warmup,
+            description=f"GET /funds/applications: the first {PER_PAGE} of {data.applications:,} submitted "
+            "applications, newest first, with group, round and fund joined, the count, and the filter form's "
+            "rounds, themes and wards",
+            check=_same_rows(r"<td[^>]*>([A-Z0-9]+-\d{4}-\d{4,})</td>", f"{data.applications:,} applications"),
+        ),
+        Target(
+            name="CSV export",
+            path="/funds/applications.csv",
+            who=OFFICER_EMAIL,
+            requests=args.export_requests,
+            warmup=2,
+            description=f"GET /funds/applications.csv: all {data.applications:,} applications streamed, themes and "
+            "wards aggregated in the one query",
+            check=_identical(data.applications + 1),
+        ),
+        # One application's page (applications.show_submitted) joins here once it exists: a Target with its path
+        # (say the newest application's id, from build_database) and a check, and the same page in
+        # bench/baseline_app.py. Everything else (warm-up, rounds, report) follows from this list.
+    ]
 
 
 # The servers
@@ -127,7 +229,10 @@ class Server:
     name: str
     process: subprocess.Popen[bytes]
     port: int
-    headers: dict[str, str] = field(default_factory=dict)
+    sessions: dict[str, dict[str, str]] = field(default_factory=dict)  # request headers by email
+
+    def headers(self, who: str) -> dict[str, str]:
+        return self.sessions.get(who, {})
 
 
 def start_server(name: str, database: Path, scratch: Path, threads: int) -> Server:
@@ -191,9 +296,9 @@ def stop_server(server: Server) -> None:
 def request(
     server: Server, method: str, path: str, headers: dict[str, str] | None = None, body: str | None = None
 ) -> tuple[HTTPResponse, bytes]:
-    connection = HTTPConnection(HOST, server.port, timeout=30)
+    connection = HTTPConnection(HOST, server.port, timeout=60)
     try:
-        connection.request(method, path, body=body, headers={**server.headers, **(headers or {})})
+        connection.request(method, path, body=body, headers=headers or {})
         response = connection.getresponse()
         return response, response.read()
     finally:
@@ -233,15 +338,15 @@ def _session_cookie(response: HTTPResponse) -> str | None:
     return None
 
 
-def sign_in(server: Server) -> None:
-    """Sign in as the administrator the way a browser does: the form, its CSRF token and the session cookie."""
+def sign_in(server: Server, email: str) -> None:
+    """Sign in the way a browser does: the form, its CSRF token and the session cookie."""
     response, body = request(server, "GET", "/sign-in")
     parser = _CsrfField()
     parser.feed(body.decode())
     cookie = _session_cookie(response)
     if response.status != 200 or parser.token is None or cookie is None:
         raise SystemExit(f"GET /sign-in gave {response.status} without a CSRF token and a session cookie")
-    form = urlencode({"csrf_token": parser.token, "email": ADMIN_EMAIL, "password": PASSWORD})
+    form = urlencode({"csrf_token": parser.token, "email": email, "password": PASSWORD})
     response, body = request(
         server,
         "POST",
@@ -251,32 +356,60 @@ def sign_in(server: Server) -> None:
     )
     cookie = _session_cookie(response)
     if response.status != 302 or not (response.getheader("Location") or "").endswith("/account") or not cookie:
-        raise SystemExit(f"signing in failed: POST /sign-in gave {response.status}\n{body.decode()[:2000]}")
-    server.headers = {"Cookie": f"{SESSION_COOKIE}={cookie}"}
+        raise SystemExit(f"signing in as {email} failed: POST /sign-in gave {response.status}\n{body.decode()[:2000]}")
+    server.sessions[email] = {"Cookie": f"{SESSION_COOKIE}={cookie}"}
 
 
-def check_pages(servers: list[Server], expected_total: int) -> dict[str, int]:
-    """Both pages list the same users in the same order; returns each page's size in bytes."""
-    listed = {}
-    sizes = {}
+def check_target(servers: list[Server], target: Target) -> dict[str, int]:
+    """Both apps answer the target with the same content; returns each body's size in bytes."""
+    bodies = {}
     for server in servers:
-        response, body = request(server, "GET", PAGE)
-        text = body.decode()
+        response, body = request(server, "GET", target.path, server.headers(target.who))
         if response.status != 200:
-            raise SystemExit(f"GET {PAGE} on {server.name} gave {response.status}")
-        if f"{expected_total} users" not in text:
-            raise SystemExit(f"GET {PAGE} on {server.name} does not say '{expected_total} users'")
-        listed[server.name] = re.findall(r'href="/admin/users/(\d+)"', text)
-        sizes[server.name] = len(body)
-    first, *others = listed.values()
-    if len(first) != PER_PAGE or any(ids != first for ids in others):
-        raise SystemExit(f"the pages list different users: {listed}")
-    return sizes
+            raise SystemExit(f"GET {target.path} on {server.name} gave {response.status}")
+        bodies[server.name] = body
+    if (problem := target.check(bodies)) is not None:
+        raise SystemExit(f"GET {target.path}: {problem}")
+    return {name: len(body) for name, body in bodies.items()}
 
 
-def statements(server: Server) -> list[str]:
-    response, _ = request(server, "GET", PAGE, headers={EXPLAIN_HEADER: "1"})
-    return list(json.loads(response.getheader(STATEMENTS_HEADER) or "[]"))
+def measurements(server: Server) -> list[dict[str, Any]]:
+    """What the server's meter recorded since it was last asked (bench/harness.py)."""
+    response, body = request(server, "GET", MEASUREMENTS_PATH)
+    if response.status != 200:
+        raise SystemExit(f"GET {MEASUREMENTS_PATH} on {server.name} gave {response.status}")
+    return list(json.loads(body))
+
+
+_tags = itertools.count(1)
+
+
+def new_tag() -> dict[str, str]:
+    """A header that names the next batch of requests, so their measurements can be told from any others."""
+    return {TAG_HEADER: str(next(_tags))}
+
+
+def collect(server: Server, tag: dict[str, str], count: int) -> list[dict[str, Any]]:
+    """The measurements of the `count` requests sent with `tag`. The server records a request when it closes
+    the body, which may be a moment after the client has read all of it, so this waits for them."""
+    wanted = tag[TAG_HEADER]
+    measured: list[dict[str, Any]] = []
+    deadline = time.monotonic() + 10
+    while True:
+        measured += [item for item in measurements(server) if item["tag"] == wanted]
+        if len(measured) >= count or time.monotonic() > deadline:
+            break
+        time.sleep(0.005)
+    if len(measured) != count:
+        raise SystemExit(f"the {server.name} meter recorded {len(measured)} requests, not {count}")
+    return measured
+
+
+def statements(server: Server, target: Target) -> list[str]:
+    tag = new_tag()
+    request(server, "GET", target.path, {**server.headers(target.who), **tag, EXPLAIN_HEADER: "1"})
+    (measured,) = collect(server, tag, 1)
+    return list(measured["statements"])
 
 
 # The client
@@ -284,24 +417,24 @@ def statements(server: Server) -> list[str]:
 
 @dataclass
 class Batch:
-    latencies: list[float]  # seconds, one per request
+    latencies: list[float]  # seconds, one per request: until the whole body has arrived
     cpu: list[float]  # seconds of the app's CPU time, one per request
     elapsed: float  # wall-clock seconds for the whole batch
     queries: Counter[int]
     closed_connections: int
 
 
-def run_batch(server: Server, count: int, concurrency: int) -> Batch:
-    """`count` GETs of the page from `concurrency` threads, each on its own keep-alive connection."""
+def run_batch(server: Server, target: Target, count: int, concurrency: int) -> Batch:
+    """`count` GETs of the target from `concurrency` threads, each on its own keep-alive connection."""
     lock = threading.Lock()
     remaining = [count]
     latencies: list[float] = []
-    cpu: list[float] = []
-    queries: Counter[int] = Counter()
     closed = [0]
     ends: list[float] = []
     errors: list[BaseException] = []
     ready = threading.Barrier(concurrency + 1)
+    tag = new_tag()
+    headers = {**server.headers(target.who), **tag}
 
     def take() -> bool:
         with lock:
@@ -309,24 +442,20 @@ def run_batch(server: Server, count: int, concurrency: int) -> Batch:
             return remaining[0] >= 0
 
     def worker() -> None:
-        connection = HTTPConnection(HOST, server.port, timeout=30)
+        connection = HTTPConnection(HOST, server.port, timeout=60)
         mine: list[float] = []
-        mine_cpu: list[float] = []
-        seen: Counter[int] = Counter()
         will_close = 0
         try:
             connection.connect()
             ready.wait()
             while take():
                 started = time.perf_counter()
-                connection.request("GET", PAGE, headers=server.headers)
+                connection.request("GET", target.path, headers=headers)
                 response = connection.getresponse()
                 response.read()
                 mine.append(time.perf_counter() - started)
                 if response.status != 200:
-                    raise RuntimeError(f"GET {PAGE} on {server.name} gave {response.status}")
-                seen[int(response.getheader(QUERIES_HEADER) or -1)] += 1
-                mine_cpu.append(int(response.getheader(CPU_HEADER) or 0) / 1_000_000)
+                    raise RuntimeError(f"GET {target.path} on {server.name} gave {response.status}")
                 will_close += response.will_close
         except BaseException as error:  # reported by the main thread
             ready.abort()
@@ -336,8 +465,6 @@ def run_batch(server: Server, count: int, concurrency: int) -> Batch:
             with lock:
                 ends.append(time.perf_counter())
                 latencies.extend(mine)
-                cpu.extend(mine_cpu)
-                queries.update(seen)
                 closed[0] += will_close
 
     threads = [threading.Thread(target=worker, daemon=True) for _ in range(concurrency)]
@@ -350,8 +477,15 @@ def run_batch(server: Server, count: int, concurrency: int) -> Batch:
         thread.join()
     if errors:
         causes = [error for error in errors if not isinstance(error, threading.BrokenBarrierError)] or errors
-        raise SystemExit(f"the {server.name} batch failed: {causes[0]!r}")
-    return Batch(latencies, cpu, max(ends) - started, queries, closed[0])
+        raise SystemExit(f"the {server.name} batch of {target.name} failed: {causes[0]!r}")
+    measured = collect(server, tag, count)
+    return Batch(
+        latencies,
+        [item["cpu_microseconds"] / 1_000_000 for item in measured],
+        max(ends) - started,
+        Counter(item["queries"] for item in measured),
+        closed[0],
+    )
 
 
 def percentile(values: list[float], percent: float) -> float:
@@ -366,8 +500,19 @@ def _ratio(ours: float, theirs: float) -> str:
     return f"{ours / theirs:.2f}x" if theirs else "n/a"
 
 
+def throughput_ratio(batches: dict[str, list[Batch]], ours: str, theirs: str) -> float:
+    def rps(runs: list[Batch]) -> float:
+        return sum(len(batch.latencies) for batch in runs) / sum(batch.elapsed for batch in runs)
+
+    return rps(batches[ours]) / rps(batches[theirs])
+
+
 def report(
-    servers: list[Server], batches: dict[str, list[Batch]], sizes: dict[str, int], sql: dict[str, list[str]]
+    target: Target,
+    servers: list[Server],
+    batches: dict[str, list[Batch]],
+    sizes: dict[str, int],
+    sql: dict[str, list[str]],
 ) -> None:
     ours, theirs = (server.name for server in servers)
     summary: dict[str, dict[str, float]] = {}
@@ -385,6 +530,7 @@ def report(
         ("p95 latency (ms)", "p95", "{:.2f}"),
         ("app CPU p50 (ms)", "cpu", "{:.2f}"),
     ]
+    print(f"== {target.name}: {target.description}")
     print(f"{'':22}{ours:>12}{theirs:>12}   ratio {ours} / {theirs}")
     for label, key, number in rows:
         a, b = summary[ours][key], summary[theirs][key]
@@ -395,13 +541,12 @@ def report(
         return "/".join(str(count) for count in sorted(seen))  # more than one number if it varied
 
     print(f"{'SQL queries/request':22}{queries(ours):>12}{queries(theirs):>12}")
-    print(f"{'page size (bytes)':22}{sizes[ours]:>12}{sizes[theirs]:>12}   {_ratio(sizes[ours], sizes[theirs])}")
+    print(f"{'body size (bytes)':22}{sizes[ours]:>12}{sizes[theirs]:>12}   {_ratio(sizes[ours], sizes[theirs])}")
 
     per_round = [
         (len(mine.latencies) / mine.elapsed) / (len(base.latencies) / base.elapsed)
         for mine, base in zip(batches[ours], batches[theirs], strict=True)
     ]
-    print()
     print(
         "Throughput ratio round by round (its spread is the noise of this run): "
         + ", ".join(f"{ratio:.2f}" for ratio in per_round)
@@ -411,9 +556,10 @@ def report(
     if any(closed.values()):
         print(f"Note: the server closed keep-alive connections mid-batch: {closed}")
     for name in (ours, theirs):
-        print(f"\nSQL for one {name} request ({len(sql[name])} statements):")
+        print(f"SQL for one {name} request ({len(sql[name])} statements):")
         for number, statement in enumerate(sql[name], 1):
             print(f"  {number}. {_shorten(statement)}")
+    print()
 
 
 def _shorten(statement: str) -> str:
@@ -433,12 +579,14 @@ def _stop_on_sigterm(signum: int, frame: FrameType | None) -> None:
 
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--users", type=int, default=500, help="users besides the administrator (default 500)")
+    parser.add_argument("--users", type=int, default=500, help="users besides the two staff who sign in (500)")
+    parser.add_argument("--applications", type=int, default=10_000, help="submitted applications (10,000)")
     parser.add_argument("--rounds", type=int, default=10, help="measured rounds (default 10)")
-    parser.add_argument("--requests", type=int, default=50, help="requests per app per round (default 50)")
+    parser.add_argument("--requests", type=int, default=50, help="page requests per app per round (default 50)")
+    parser.add_argument("--export-requests", type=int, default=4, help="exports per app per round (default 4)")
     parser.add_argument("--concurrency", type=int, default=2, help="client threads (default 2)")
-    parser.add_argument("--warmup", type=int, default=40, help="unmeasured requests per app first (default 40)")
-    parser.add_argument("--seed", type=int, default=2024, help="seed for the generated users")
+    parser.add_argument("--warmup", type=int, default=40, help="unmeasured page requests per app first (default 40)")
+    parser.add_argument("--seed", type=int, default=2024, help="seed for the generated users and applications")
     return parser.parse_args()
 
 
@@ -451,6 +599,17 @@ def running(servers: list[Server]) -> Iterator[list[Server]]:
             stop_server(server)
 
 
+def measure(servers: list[Server], target: Target, args: argparse.Namespace) -> dict[str, list[Batch]]:
+    for _ in range(2):  # warm-up, alternating, not measured
+        for server in servers:
+            run_batch(server, target, max(1, target.warmup // 2), args.concurrency)
+    batches: dict[str, list[Batch]] = {server.name: [] for server in servers}
+    for number in range(args.rounds):
+        for server in servers if number % 2 == 0 else reversed(servers):
+            batches[server.name].append(run_batch(server, target, target.requests, args.concurrency))
+    return batches
+
+
 def main() -> int:
     args = parse_args()
     signal.signal(signal.SIGTERM, _stop_on_sigterm)
@@ -459,47 +618,51 @@ def main() -> int:
         scratch = Path(scratch_name)
         database = scratch / "bench.sqlite"
         print(f"Building a SQLite database in {scratch} ...", flush=True)
-        total, grants = build_database(database, scratch, args.users, args.seed)
+        data = build_database(database, scratch, args.users, args.applications, args.seed)
+        print(f"  built in {time.monotonic() - began:.1f}s", flush=True)
+        measured = targets(args, data)
 
         servers: list[Server] = []
+        results = []
         with running(servers):
             servers.append(start_server("grantsfund", database, scratch, args.concurrency))
             servers.append(start_server("baseline", database, scratch, args.concurrency))
             grantsfund, baseline = servers
             deadline = time.monotonic() + 45
             wait_until_ready(grantsfund, "/sign-in", deadline)
-            wait_until_ready(baseline, PAGE, deadline)
-            sign_in(grantsfund)
-            sizes = check_pages(servers, total)
-
-            for _ in range(2):  # warm-up, alternating, not measured
-                for server in servers:
-                    run_batch(server, args.warmup // 2, args.concurrency)
-            sql = {server.name: statements(server) for server in servers}
-
-            batches: dict[str, list[Batch]] = {server.name: [] for server in servers}
-            for number in range(args.rounds):
-                for server in servers if number % 2 == 0 else reversed(servers):
-                    batches[server.name].append(run_batch(server, args.requests, args.concurrency))
+            wait_until_ready(baseline, measured[0].path, deadline)
+            for email in sorted({target.who for target in measured}):
+                sign_in(grantsfund, email)
+            for target in measured:
+                print(f"Measuring the {target.name} ...", flush=True)
+                sizes = check_target(servers, target)
+                batches = measure(servers, target, args)
+                sql = {server.name: statements(server, target) for server in servers}
+                results.append((target, batches, sizes, sql))
 
         print()
-        print(
-            f"Page: GET {PAGE}, first page ({PER_PAGE} users ordered by full name, roles selectin-loaded, "
-            f"with the total count)"
-        )
-        print("  grantsfund: signed in as an administrator through the sign-in form (CSRF token, session cookie)")
+        print("  grantsfund: signed in through the sign-in form (CSRF token, session cookie): an administrator for the")
+        print("              users page, a grants officer for the applications")
         print("  baseline:   bench/baseline_app.py, bare Flask + SQLAlchemy + plain Jinja, no sign-in")
-        print(f"Data: temporary SQLite file, {total} users ({args.users} + 1 administrator), {grants} role grants")
+        print(
+            f"Data: temporary SQLite file, {data.users} users ({args.users} + 2 staff), {data.grants} role grants, "
+            f"{data.applications:,} submitted applications with {data.links:,} theme and ward links"
+        )
         print(
             f"Servers: gunicorn {version('gunicorn')}, 1 worker, gthread with {args.concurrency} threads, "
             f"keep-alive; grantsfund in its development configuration (HTTP cookies, no rate limits)"
         )
         print(
-            f"Client: {args.concurrency} threads, http.client keep-alive connections; {args.warmup} warm-up requests "
-            f"per app, then {args.rounds} rounds x {args.requests} requests per app, alternating which app goes first"
+            f"Client: {args.concurrency} threads, http.client keep-alive connections; warm-up requests per app, then "
+            f"{args.rounds} rounds per target ({args.requests} page requests or {args.export_requests} exports per "
+            "app each), alternating which app goes first"
         )
         print(f"Machine: {os.cpu_count()} CPUs, shared with the client; compare ratios, not absolute numbers\n")
-        report(servers, batches, sizes, sql)
+        for target, batches, sizes, sql in results:
+            report(target, servers, batches, sizes, sql)
+        print("Throughput, grantsfund / baseline:")
+        for target, batches, _, _ in results:
+            print(f"  {target.name:20} {throughput_ratio(batches, 'grantsfund', 'baseline'):.2f}x")
         print(f"\nFinished in {time.monotonic() - began:.1f}s")
     return 0
 

@@ -8,10 +8,10 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from harness import BenchHeaders, count_queries, grantsfund_overrides
+from harness import BenchMeter, count_queries, grantsfund_overrides
 
 
-def _build() -> BenchHeaders:
+def _build() -> BenchMeter:
     kind = os.environ["BENCH_APP"]
     database = Path(os.environ["BENCH_DATABASE"])
     if kind == "grantsfund":
@@ -21,13 +21,13 @@ def _build() -> BenchHeaders:
         app = create_app(grantsfund_overrides(database, Path(os.environ["BENCH_SCRATCH"])), env_name="development")
         with app.app_context():
             count_queries(db.engine)
-        return BenchHeaders(app)
+        return BenchMeter(app)
     if kind == "baseline":
         from baseline_app import create_app as create_baseline_app
 
         baseline, engine = create_baseline_app(f"sqlite:///{database}")
         count_queries(engine)
-        return BenchHeaders(baseline)
+        return BenchMeter(baseline)
     raise RuntimeError(f"BENCH_APP must be grantsfund or baseline, not {kind!r}")
 
 

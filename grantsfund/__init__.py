@@ -85,6 +85,7 @@ def _init_templates(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from grantsfund.accounts.views import admin_bp
     from grantsfund.accounts.views import bp as accounts_bp
+    from grantsfund.applications.officer_views import bp as officer_applications_bp
     from grantsfund.applications.views import bp as applications_bp
     from grantsfund.audit.views import bp as audit_bp
     from grantsfund.notifications.views import bp as notifications_bp
@@ -101,6 +102,7 @@ def _register_blueprints(app: Flask) -> None:
         organisations_bp,
         rounds_bp,
         applications_bp,
+        officer_applications_bp,
     ):
         app.register_blueprint(blueprint)
 

@@ -204,15 +204,14 @@ def _section_url(application: Application, section: Section) -> str:
 
 
 SECTIONS_BY_SLUG = {section.slug: section for section in Section}
+SLUGS = ", ".join(f'"{slug}"' for slug in SECTIONS_BY_SLUG)
 
 
-@bp.route("/applications/<int:application_id>/<slug>", methods=["GET", "POST"])
+@bp.route(f"/applications/<int:application_id>/<any({SLUGS}):slug>", methods=["GET", "POST"])
 @policy.requires("apply")
 @commits
 def edit_section(application_id: int, slug: str) -> ResponseReturnValue:
-    section = SECTIONS_BY_SLUG.get(slug)
-    if section is None:
-        abort(404)
+    section = SECTIONS_BY_SLUG[slug]
     application = _load(application_id)
     if (elsewhere := _not_ready(application)) is not None:
         return elsewhere

@@ -50,7 +50,11 @@ def format_pence(pence: int) -> str:
 
 def pence_to_input(pence: int | None) -> str:
     """The value to put back in a form field: '1234.50', with no symbol or separators."""
-    if pence is None:
-        return ""
-    pounds, remainder = divmod(pence, 100)
-    return f"{pounds}.{remainder:02d}"
+    return "" if pence is None else plain_pounds(pence)
+
+
+def plain_pounds(pence: int) -> str:
+    """123456 -> '1234.56', -5 -> '-0.05': exact pounds for spreadsheets and files, no symbol or separators."""
+    sign = "-" if pence < 0 else ""
+    pounds, remainder = divmod(abs(pence), 100)
+    return f"{sign}{pounds}.{remainder:02d}"

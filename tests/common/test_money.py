@@ -1,8 +1,11 @@
+import re
+from decimal import Decimal
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from grantsfund.common.money import MAX_PENCE, MoneyError, format_pence, parse_pounds, pence_to_input
+from grantsfund.common.money import MAX_PENCE, MoneyError, format_pence, parse_pounds, pence_to_input, plain_pounds
 
 
 @pytest.mark.parametrize(
@@ -62,3 +65,17 @@ def test_any_text_is_either_an_amount_or_a_clear_error(text):
         pence, message = 0, str(error)
     assert message == "" or message.startswith("Enter an amount")
     assert 0 <= pence <= MAX_PENCE
+
+
+@pytest.mark.parametrize(
+    ("pence", "plain"), [(0, "0.00"), (5, "0.05"), (123456, "1234.56"), (-5, "-0.05"), (-123456, "-1234.56")]
+)
+def test_plain_pounds_for_files(pence, plain):
+    assert plain_pounds(pence) == plain
+
+
+@given(st.integers(min_value=-MAX_PENCE, max_value=MAX_PENCE))
+def test_plain_pounds_are_exactly_the_pence(pence):
+    plain = plain_pounds(pence)
+    assert Decimal(plain) * 100 == pence
+    assert re.fullmatch(r"-?(0|[1-9]\d*)\.\d\d", plain)
