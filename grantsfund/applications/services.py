@@ -180,8 +180,13 @@ def lock(application: Application) -> None:
 # Starting and eligibility --------------------------------------------------------------------------------------
 
 
+def is_open(round_: Round, now: datetime | None = None) -> bool:
+    now = now or utcnow()
+    return round_.status is RoundStatus.OPEN and round_.closes_at is not None and now < round_.closes_at
+
+
 def check_open(round_: Round, now: datetime) -> None:
-    if round_.status is not RoundStatus.OPEN or round_.closes_at is None or round_.closes_at <= now:
+    if not is_open(round_, now):
         raise RoundNotOpen("This round is not open for applications")
 
 

@@ -164,6 +164,7 @@ def show_application(application_id: int) -> ResponseReturnValue:
         statuses=statuses,
         ready=services.ready_to_submit(statuses),
         equality=equality.response_for(application),
+        closed=not services.is_open(application.round),
     )
 
 

@@ -187,3 +187,12 @@ def test_a_conflicting_budget_save_shows_the_saved_lines(applicant_client, appli
     assert "Ben Colleague saved changes" in shown.select_one(".govuk-error-summary").get_text()
     assert "Item 1 (Venue): £3,000.00" in shown.select_one("#saved-answers + .govuk-summary-list").get_text()
     assert field_values(response, "budget_lines-0-item") == ["Tea"]
+
+
+def test_a_draft_in_a_closed_round_says_it_can_no_longer_be_submitted(applicant_client, application):
+    application.round.closes_at = utcnow() - timedelta(days=1)
+    db.session.flush()
+    shown = page(applicant_client.get(f"/applications/{application.id}"))
+    assert "You can no longer submit this application" in shown.select_one(".govuk-warning-text").get_text()
+    listed = page(applicant_client.get("/applications"))
+    assert "Not submitted" in listed.select_one("tbody").get_text()
