@@ -84,13 +84,20 @@ def _budget(application: Application) -> list[dict[str, str]]:
     return rows
 
 
+def format_target(target: int, unit: str) -> str:
+    """45 and "percent" -> "45%"; a plain count has no unit to show; "people" and the like follow the number."""
+    if unit == "percent":
+        return f"{target:,}%"
+    return f"{target:,}" if unit == "count" else f"{target:,} {unit}"
+
+
 def _outcomes(application: Application) -> list[dict[str, str]]:
     if not application.outcomes:
         return [_row("Outcomes", NOT_ANSWERED)]
     return [
         _row(
             f"{outcome.indicator.domain}: {outcome.indicator.measure}",
-            f"Target: {outcome.target:,} {outcome.unit}\nHow we will measure it: {outcome.measurement}",
+            f"Target: {format_target(outcome.target, outcome.unit)}\nHow we will measure it: {outcome.measurement}",
         )
         for outcome in application.outcomes
     ]

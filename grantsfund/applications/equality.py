@@ -31,6 +31,17 @@ LEADERSHIP_ANSWERS = {
     "none": "None of these",
     "prefer_not_to_say": "Prefer not to say",
 }
+# Answers that rule out every other (GOV.UK's exclusive checkboxes, enforced here too for browsers without it).
+EXCLUSIVE = {"none": "None of these", "prefer_not_to_say": "Prefer not to say"}
+
+
+def leadership_problem(chosen: list[str]) -> str | None:
+    if not set(chosen) <= set(LEADERSHIP_ANSWERS):
+        return "Select answers from the list"
+    exclusive = [key for key in chosen if key in EXCLUSIVE]
+    if exclusive and len(chosen) > 1:
+        return f"Select ‘{EXCLUSIVE[exclusive[0]]}’ on its own, or select the groups that apply"
+    return None
 
 
 def response_for(application: Application) -> EqualityResponse | None:
@@ -43,8 +54,10 @@ def save_response(
     now = now or utcnow()
     services.require_draft(application)
     led_by, leadership = answers.get("led_by_communities"), list(answers.get("leadership") or [])
-    if (led_by is not None and led_by not in LED_BY_ANSWERS) or not set(leadership) <= set(LEADERSHIP_ANSWERS):
-        raise DomainError("Select answers from the lists", field="leadership")
+    if led_by is not None and led_by not in LED_BY_ANSWERS:
+        raise DomainError("Select an answer from the list", field="led_by_communities")
+    if (problem := leadership_problem(leadership)) is not None:
+        raise DomainError(problem, field="leadership")
     response = response_for(application)
     if response is None:
         response = EqualityResponse(application_id=application.id, answers={}, answered_at=now)

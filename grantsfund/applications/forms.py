@@ -389,11 +389,13 @@ def offer_rows(rows: FieldList, *, labels: dict[str, str], choices: dict[str, li
             row.form[name].choices = options
 
 
-def _row_errors(rows: FieldList, message: str) -> None:
-    """A message about the list as a whole, shown at its first row."""
-    first = next(iter(rows.entries[0].form))
-    first.errors = [*first.errors, message]
-    rows.errors = [row.errors for row in rows.entries]
+def _row_errors(rows: FieldList, message: str, field_name: str | None = None) -> None:
+    """A message about the list as a whole, shown at its first row: at the named field (the first amount, for a
+    total), or else at the row's first field."""
+    row = rows.entries[0].form
+    field = row[field_name] if field_name else next(iter(row))
+    field.errors = [*field.errors, message]
+    rows.errors = [entry.errors for entry in rows.entries]
 
 
 def _amount(label: str) -> PoundsField:
@@ -420,6 +422,8 @@ class ListSectionForm(SectionForm):
 
     # List name -> the message when "Save and continue" finds no rows filled in.
     REQUIRED_ROWS: ClassVar[dict[str, str]] = {}
+    # List name -> the field of its first row where messages about the whole list are shown.
+    LIST_ERRORS_AT: ClassVar[dict[str, str]] = {}
 
     def validate(self, extra_validators: Any = None) -> bool:
         valid = super().validate(extra_validators)
@@ -432,7 +436,7 @@ class ListSectionForm(SectionForm):
 
     def add_error(self, field_name: str | None, message: str) -> None:
         if field_name is not None and isinstance(getattr(self, field_name, None), FieldList):
-            _row_errors(self[field_name], message)
+            _row_errors(self[field_name], message, self.LIST_ERRORS_AT.get(field_name))
             return
         super().add_error(field_name, message)
 
@@ -455,7 +459,7 @@ class ActivitiesForm(ListSectionForm):
         ]
         offer_rows(
             self.activities,
-            labels={"month": "Month of activity {number}", "description": "What will happen in activity {number}"},
+            labels={"month": "Month (activity {number})", "description": "What will happen (activity {number})"},
             choices={"month": options},
         )
 
@@ -550,6 +554,7 @@ class BudgetForm(ListSectionForm):
     match_funding = FieldList(FormField(FundingRow), min_entries=1, max_entries=MAX_FUNDING_SOURCES)
 
     REQUIRED_ROWS: ClassVar[dict[str, str]] = {"budget_lines": "Enter at least one budget line"}
+    LIST_ERRORS_AT: ClassVar[dict[str, str]] = {"budget_lines": "amount"}  # the total's limits
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -819,8 +824,9 @@ class EqualityForm(BaseForm):
             raise ValidationError("Select an answer from the list")
 
     def validate_leadership(self, field: SelectMultipleField) -> None:
-        if not set(field.data or []) <= set(equality.LEADERSHIP_ANSWERS):
-            raise ValidationError("Select answers from the list")
+        problem = equality.leadership_problem(list(field.data or []))
+        if problem:
+            raise ValidationError(problem)
 
     def answers(self) -> dict[str, Any]:
         return {

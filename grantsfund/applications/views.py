@@ -276,7 +276,9 @@ def edit_equality(application_id: int) -> ResponseReturnValue:
         else:
             flash("Thank you. Your equality monitoring answers have been saved.", "success")
             return _task_list(application)
-    return render_template("applications/edit_equality.html", application=application, form=form)
+    return render_template(
+        "applications/edit_equality.html", application=application, form=form, exclusive=equality.EXCLUSIVE
+    )
 
 
 # Checking, submitting and afterwards ------------------------------------------------------------------------

@@ -325,3 +325,11 @@ def test_equality_answers_are_optional_kept_apart_and_audited_without_their_cont
     ).all()
     assert len(events) == 2
     assert all(event.after is None for event in events)
+
+
+@pytest.mark.parametrize(
+    ("target", "unit", "shown"),
+    [(45, "count", "45"), (1200, "people", "1,200 people"), (60, "percent", "60%")],
+)
+def test_targets_read_naturally(target, unit, shown):
+    assert answers.format_target(target, unit) == shown

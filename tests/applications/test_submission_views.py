@@ -81,7 +81,7 @@ def test_check_your_answers_shows_everything_escaped_with_change_links(applicant
     shown = page(response)
     assert "<script>alert" not in response.get_data(as_text=True)
     assert "<script>alert('need')</script>" in shown.get_text()
-    change_links = [a["href"] for a in shown.select(".govuk-summary-list__actions a")]
+    change_links = [a["href"] for a in shown.select(".govuk-summary-card__actions a")]
     assert change_links == [f"/applications/{application.id}/{section.slug}" for section in Section]
     assert "£5,000.50" in shown.get_text()
     assert shown.select_one("main button[type=submit]").get_text(strip=True) == "Submit application"
@@ -196,3 +196,17 @@ def test_a_draft_in_a_closed_round_says_it_can_no_longer_be_submitted(applicant_
     assert "You can no longer submit this application" in shown.select_one(".govuk-warning-text").get_text()
     listed = page(applicant_client.get("/applications"))
     assert "Not submitted" in listed.select_one("tbody").get_text()
+
+
+def test_none_of_these_cannot_be_chosen_with_groups(applicant_client, application):
+    url = f"/applications/{application.id}/equality-monitoring"
+    response = applicant_client.submit(url, {"leadership": ["women", "none"]})
+    assert error_messages(response) == ["Select ‘None of these’ on its own, or select the groups that apply"]
+    exclusive = page(response).select("input[data-behaviour=exclusive]")
+    assert [box["value"] for box in exclusive] == ["none", "prefer_not_to_say"]
+
+
+def test_the_budgets_total_is_reported_at_the_first_amount(applicant_client, application):
+    line = {"budget_lines-0-item": "Tea", "budget_lines-0-category": "materials", "budget_lines-0-amount": "20"}
+    response = applicant_client.submit(f"/applications/{application.id}/budget", {"version": "1", **line})
+    assert page(response).select_one(".govuk-error-summary__list a")["href"] == "#budget_lines-0-amount"

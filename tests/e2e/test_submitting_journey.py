@@ -119,10 +119,10 @@ def test_a_member_fills_in_every_section_submits_and_then_withdraws(
     save_and_continue(page, "Activities and timetable")
 
     first_month = f"{window.earliest_start:%B %Y}"
-    page.get_by_label("Month of activity 1", exact=True).select_option(label=first_month)
-    page.get_by_label("What will happen in activity 1", exact=True).fill("First supper and a planning meeting")
-    page.get_by_label("Month of activity 2", exact=True).select_option(label=f"{end:%B %Y}")
-    page.get_by_label("What will happen in activity 2", exact=True).fill("Closing supper and feedback survey")
+    page.get_by_label("Month (activity 1)", exact=True).select_option(label=first_month)
+    page.get_by_label("What will happen (activity 1)", exact=True).fill("First supper and a planning meeting")
+    page.get_by_label("Month (activity 2)", exact=True).select_option(label=f"{end:%B %Y}")
+    page.get_by_label("What will happen (activity 2)", exact=True).fill("Closing supper and feedback survey")
     check_page(page, "sb07-activities")
     save_and_continue(page, "Budget")
 
@@ -219,7 +219,7 @@ def test_a_member_fills_in_every_section_submits_and_then_withdraws(
     expect(main).to_contain_text(indicator.split(": ", 1)[1])
     expect(main).to_contain_text("Treasurer")
     expect(main.get_by_role("link", name=re.compile("^Change "))).to_have_count(len(SECTIONS))
-    expect(main.get_by_role("link", name="Change budget")).to_have_attribute("href", re.compile("/budget$"))
+    expect(main.get_by_role("link", name="Change (Budget)")).to_have_attribute("href", re.compile("/budget$"))
     check_page(page, "sb16-check-your-answers")
 
     page.get_by_role("button", name="Submit application").click()
