@@ -87,7 +87,7 @@ def test_lists_submitted_applications_and_never_drafts(officer_client, world):
         "CF-2026-0001",
         "Cook, Share, Belong",
         "Riverside Community Kitchen",
-        "Round 2026/27 fund: Round 2026/27",
+        "Round 2026/27",
         "£2,500.00",
         "1 June 2026",
         "Submitted",
