@@ -87,6 +87,7 @@ def _register_blueprints(app: Flask) -> None:
     from grantsfund.accounts.views import bp as accounts_bp
     from grantsfund.applications.officer_views import bp as officer_applications_bp
     from grantsfund.applications.views import bp as applications_bp
+    from grantsfund.assessment.views import bp as assessment_bp
     from grantsfund.audit.views import bp as audit_bp
     from grantsfund.notifications.views import bp as notifications_bp
     from grantsfund.organisations.views import bp as organisations_bp
@@ -103,6 +104,7 @@ def _register_blueprints(app: Flask) -> None:
         rounds_bp,
         applications_bp,
         officer_applications_bp,
+        assessment_bp,
     ):
         app.register_blueprint(blueprint)
 

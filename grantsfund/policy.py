@@ -52,6 +52,8 @@ ROLE_RULES: dict[str, Callable[[User], bool]] = {
     "apply": _has(Role.APPLICANT),
     # grants officers read every submitted application (never change one) and export the list
     "view_applications": _has(Role.GRANTS_OFFICER),
+    # assessment
+    "check_eligibility": _has(Role.GRANTS_OFFICER),
 }
 
 # Who may know an object exists at all; a type with no rule is hidden from everyone.

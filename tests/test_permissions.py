@@ -11,12 +11,13 @@ from grantsfund import policy
 from tests.accounts import matrix as foundation
 from tests.applications import matrix as applications
 from tests.applications import officer_matrix as officer_applications
+from tests.assessment import matrix as assessment
 from tests.conftest import ALL_CLIENTS
 from tests.matrix import ANON
 from tests.organisations import matrix as organisations
 from tests.rounds import matrix as rounds
 
-STAGES = [foundation, organisations, rounds, applications, officer_applications]
+STAGES = [foundation, organisations, rounds, applications, officer_applications, assessment]
 MATRIX = [row for stage in STAGES for row in stage.ROWS]
 # Each row needs only its own stage's objects; making every stage's for every row would be slow.
 STAGE_OF = {id(row): stage for stage in STAGES for row in stage.ROWS}

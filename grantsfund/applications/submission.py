@@ -7,9 +7,9 @@ submitting, and the round's deadline at the moment of submission."""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
@@ -173,11 +173,16 @@ def withdraw_application(
 
 # The timeline -----------------------------------------------------------------------------------------------
 
-# What the group is told about each step of its application; later stages add theirs.
-TIMELINE: dict[str, str] = {
-    "application.started": "Application started",
-    "application.submitted": "Submitted",
-    "application.withdrawn": "Withdrawn",
+# What the group is told about each step of its application, and the detail it sees (from the audit event's
+# `after`; never the officers' own reasons). Later stages add theirs.
+TIMELINE: dict[str, tuple[str, str | None]] = {
+    "application.started": ("Application started", None),
+    "application.submitted": ("Submitted", "Reference {reference}"),
+    "application.withdrawn": ("Withdrawn", "{reason}"),
+    "application.information_requested": ("We asked for more information", "{question}"),
+    "application.information_given": ("More information sent", None),
+    "application.found_eligible": ("Eligible: going on to assessment", None),
+    "application.found_ineligible": ("Not eligible", "{feedback}"),
 }
 
 
@@ -190,12 +195,10 @@ class TimelineEntry:
 
 
 def _detail(event: AuditEvent) -> str | None:
-    after: dict[str, Any] = event.after or {}
-    if event.action == "application.submitted":
-        return f"Reference {after.get('reference')}"
-    if event.action == "application.withdrawn":
-        return str(after.get("reason") or "") or None
-    return None
+    shown = TIMELINE[event.action][1]
+    if shown is None:
+        return None
+    return shown.format_map(defaultdict(str, event.after or {})) or None
 
 
 def timeline(application: Application) -> list[TimelineEntry]:
@@ -213,7 +216,7 @@ def timeline(application: Application) -> list[TimelineEntry]:
     return [
         TimelineEntry(
             at=event.occurred_at,
-            title=TIMELINE[event.action],
+            title=TIMELINE[event.action][0],
             by=event.actor.full_name if event.actor else None,
             detail=_detail(event),
         )

@@ -13,6 +13,7 @@ from grantsfund.accounts.forms import ButtonForm
 from grantsfund.applications import answers, equality, forms, services, submission
 from grantsfund.applications.models import Application, ApplicationStatus
 from grantsfund.applications.services import Section
+from grantsfund.assessment import eligibility
 from grantsfund.common.dates import london_today
 from grantsfund.common.errors import DomainError
 from grantsfund.common.transactions import commits
@@ -156,6 +157,7 @@ def show_application(application_id: int) -> ResponseReturnValue:
             application=application,
             timeline=submission.timeline(application),
             can_withdraw=submission.can_withdraw(application),
+            question=eligibility.open_request(application),
         )
     statuses = services.section_statuses(application)
     return render_template(
@@ -376,4 +378,5 @@ def show_submitted(application_id: int) -> ResponseReturnValue:
         application=application,
         snapshot=application.snapshot.data,
         timeline=submission.timeline(application),
+        question=eligibility.open_request(application),
     )

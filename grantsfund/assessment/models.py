@@ -1,0 +1,74 @@
+"""Assessment, first part: the officer's eligibility check of a submitted application, and the questions the
+group is asked when more information is needed."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from grantsfund.accounts.models import User
+from grantsfund.applications.models import Application
+from grantsfund.common.columns import enum_column
+from grantsfund.common.dates import UTCDateTime, utcnow
+from grantsfund.extensions import db
+
+
+class EligibilityResult(enum.StrEnum):
+    ELIGIBLE = "eligible"
+    INELIGIBLE = "ineligible"
+    MORE_INFORMATION = "more_information"
+
+    @property
+    def label(self) -> str:
+        return {"eligible": "Eligible", "ineligible": "Not eligible", "more_information": "More information needed"}[
+            self.value
+        ]
+
+
+class EligibilityCheck(db.Model):  # type: ignore[name-defined]
+    """One officer's judgement on an application, with the checklist and warning signs as they stood then.
+    An application has a check for each time an officer recorded a result."""
+
+    __tablename__ = "eligibility_checks"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), index=True)
+    result: Mapped[EligibilityResult] = mapped_column(enum_column(EligibilityResult))
+    # The computed checklist and warning signs the officer saw: [{key, label, passed, detail}], [{kind, detail}].
+    checklist: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    flags: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    reasons: Mapped[str] = mapped_column(Text)  # for the record; staff only
+    feedback: Mapped[str | None] = mapped_column(Text)  # written for the group, when not eligible
+    checked_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    checked_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    application: Mapped[Application] = relationship()
+    checked_by: Mapped[User] = relationship()
+
+
+class InformationRequest(db.Model):  # type: ignore[name-defined]
+    """What an officer asked the group, and the group's answer: added to the record, the bid stays frozen."""
+
+    __tablename__ = "information_requests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), index=True)
+    check_id: Mapped[int] = mapped_column(ForeignKey("eligibility_checks.id"))
+    question: Mapped[str] = mapped_column(Text)
+    asked_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    asked_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    answer: Mapped[str | None] = mapped_column(Text)
+    answered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    application: Mapped[Application] = relationship()
+    asked_by: Mapped[User] = relationship(foreign_keys=[asked_by_id])
+    answered_by: Mapped[User | None] = relationship(foreign_keys=[answered_by_id])
+
+    @property
+    def is_open(self) -> bool:
+        return self.answered_at is None
