@@ -1,5 +1,5 @@
-"""A grants officer finds a submitted application in the list, reads it as frozen at submission, and downloads
-the list as a spreadsheet. Every page is checked with axe-core and photographed (screenshots/oa*.png)."""
+"""A grants officer finds a submitted application in the list, downloads the list as a spreadsheet, reads the
+application as frozen at submission and finds it eligible. Every page is checked with axe-core and photographed (screenshots/oa*.png)."""
 
 from __future__ import annotations
 
@@ -47,3 +47,16 @@ def test_an_officer_finds_reads_and_exports_submitted_applications(page: Page, l
     expect(page.locator("main")).to_contain_text("Orchard Park Faith Forum")
     expect(page.locator(".app-timeline")).to_contain_text("Submitted")
     check_page(page, "oa04-application")
+
+    page.get_by_role("link", name="Check eligibility").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Eligibility check")
+    expect(page.locator(".govuk-summary-list").first).to_contain_text("Amount within the round’s limits")
+    page.get_by_role("button", name="Record the result").click()
+    expect(page.locator(".govuk-error-summary")).to_be_focused()
+    check_page(page, "oa05-eligibility-errors")
+    page.get_by_label("Eligible", exact=True).check()
+    page.get_by_label("Your reasons").fill("Every item met; no warning signs.")
+    page.get_by_role("button", name="Record the result").click()
+    expect(page.get_by_role("alert").filter(has_text="eligible recorded")).to_be_visible()
+    expect(page.locator(".app-timeline")).to_contain_text("Eligible: going on to assessment")
+    check_page(page, "oa06-found-eligible")
