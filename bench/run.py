@@ -1,9 +1,10 @@
 """Benchmark: what grantsfund's framework layers cost on its pages, against a bare Flask baseline.
 
-One run builds a temporary SQLite database (users, and 10,000 submitted applications), serves grantsfund and
-bench/baseline_app.py from it with gunicorn (one worker each), signs in to grantsfund through the real sign-in
-form, then drives each target on both apps with the same client, in alternating rounds: the administrators'
-list of users, the grants officers' list of applications, and the CSV export of every application. It prints
+One run builds a temporary SQLite database (users, and 10,000 submitted applications with their answers, snapshots
+and audit events), serves grantsfund and bench/baseline_app.py from it with gunicorn (one worker each), signs in to
+grantsfund through the real sign-in form, then drives each target on both apps with the same client, in
+alternating rounds: the administrators' list of users, the grants officers' list of applications, the CSV export
+of every application, and one application's page (a different application each request). It prints
 throughput, latency, CPU time and SQL queries per request for each, with the ratios grantsfund / baseline.
 
 There are no thresholds: it exits 0 whenever the measurement completed. See bench/README.md.
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import html
 import io
 import itertools
 import json
@@ -65,6 +67,10 @@ class Data:
     grants: int  # role grants
     applications: int
     links: int  # application-theme and application-ward rows
+    answers: int  # activities, budget lines, other funding, outcomes and attachments
+    snapshots: int
+    events: int  # audit events about the applications
+    members: int  # group memberships
 
 
 def build_database(database: Path, scratch: Path, user_count: int, application_count: int, seed: int) -> Data:
@@ -124,17 +130,26 @@ def build_database(database: Path, scratch: Path, user_count: int, application_c
             )
         db.session.add_all(users)
         db.session.flush()
-        links = add_applications(
+        added = add_applications(
             application_count,
             officer_id=users[1].id,
-            applicant_ids=[user.id for user in users if user.has_role(Role.APPLICANT)],
+            applicants=[(user.id, user.full_name) for user in users if user.has_role(Role.APPLICANT)],
             rng=rng,
         )
         db.session.commit()
         grants = sum(len(user.role_grants) for user in users)
         db.session.remove()
         db.engine.dispose()
-    return Data(users=len(users), grants=grants, applications=application_count, links=links)
+    return Data(
+        users=len(users),
+        grants=grants,
+        applications=application_count,
+        links=added.links,
+        answers=added.answers,
+        snapshots=added.snapshots,
+        events=added.events,
+        members=added.members,
+    )
 
 
 # What is measured
@@ -143,13 +158,19 @@ def build_database(database: Path, scratch: Path, user_count: int, application_c
 @dataclass(frozen=True)
 class Target:
     name: str
-    path: str  # the same on both apps
+    paths: tuple[str, ...]  # requested in turn, the same sequence on both apps; most targets have one
     who: str  # whose session grantsfund's requests carry
     requests: int  # per app per round
     warmup: int  # per app, before measuring
     description: str
     # Both apps' bodies, by app name: a problem with them (they must show the same thing), or None.
     check: Callable[[dict[str, bytes]], str | None]
+    checked: int = 1  # how many of the paths, from the first, are checked before measuring
+
+    @property
+    def path(self) -> str:
+        """The first path: the one checked first and whose SQL is shown."""
+        return self.paths[0]
 
 
 def _same_rows(pattern: str, caption: str) -> Callable[[dict[str, bytes]], str | None]:
@@ -182,11 +203,43 @@ def _identical(lines: int) -> Callable[[dict[str, bytes]], str | None]:
     return check
 
 
+def _same_application(sections: int) -> Callable[[dict[str, bytes]], str | None]:
+    """Both pages show the same application: its title as the heading, one reference throughout, the snapshot's
+    sections in the same order, and the timeline's two steps."""
+
+    def check(bodies: dict[str, bytes]) -> str | None:
+        shown = {}
+        for name, body in bodies.items():
+            text = html.unescape(body.decode())
+            title = re.search(r"<h1[^>]*>\s*(.*?)\s*</h1>", text, re.DOTALL)
+            references = set(re.findall(r"\b[A-Z]{2,}-\d{4}-\d{4,}\b", text))
+            slugs = re.findall(r'id="section-([a-z-]+)"', text)
+            if title is None or len(references) != 1 or len(slugs) != sections:
+                return f"{name} shows title {title and title.group(1)!r}, references {references}, sections {slugs}"
+            (reference,) = references
+            if f"Reference {reference}" not in text or "Application started" not in text:
+                return f"{name} does not show the timeline (Application started; Submitted, Reference {reference})"
+            shown[name] = (reference, title.group(1), slugs)
+        first, *others = shown.values()
+        if any(seen != first for seen in others):
+            return f"the pages show different applications: {shown}"
+        return None
+
+    return check
+
+
+def application_paths(data: Data, seed: int, count: int = 1000) -> tuple[str, ...]:
+    """`count` different applications in a random order, fixed by the seed: the page target's requests."""
+    ids = random.Random(seed).sample(range(1, data.applications + 1), min(count, data.applications))
+    return tuple(f"/funds/applications/{id_}" for id_ in ids)
+
+
 def targets(args: argparse.Namespace, data: Data) -> list[Target]:
+    paths = application_paths(data, args.seed)
     return [
         Target(
             name="users page",
-            path="/admin/users",
+            paths=("/admin/users",),
             who=ADMIN_EMAIL,
             requests=args.requests,
             warmup=args.warmup,
@@ -196,18 +249,20 @@ def targets(args: argparse.Namespace, data: Data) -> list[Target]:
         ),
         Target(
             name="applications page",
-            path="/funds/applications",
+            paths=("/funds/applications",),
             who=OFFICER_EMAIL,
             requests=args.requests,
             warmup=args.warmup,
             description=f"GET /funds/applications: the first {PER_PAGE} of {data.applications:,} submitted "
             "applications, newest first, with group, round and fund joined, the count, and the filter form's "
             "rounds, themes and wards",
-            check=_same_rows(r"<td[^>]*>([A-Z0-9]+-\d{4}-\d{4,})</td>", f"{data.applications:,} applications"),
+            check=_same_rows(
+                r"<td[^>]*><a [^>]*>([A-Z0-9]+-\d{4}-\d{4,})</a></td>", f"{data.applications:,} applications"
+            ),
         ),
         Target(
             name="CSV export",
-            path="/funds/applications.csv",
+            paths=("/funds/applications.csv",),
             who=OFFICER_EMAIL,
             requests=args.export_requests,
             warmup=2,
@@ -215,9 +270,19 @@ def targets(args: argparse.Namespace, data: Data) -> list[Target]:
             "wards aggregated in the one query",
             check=_identical(data.applications + 1),
         ),
-        # One application's page (applications.show_submitted) joins here once it exists: a Target with its path
-        # (say the newest application's id, from build_database) and a check, and the same page in
-        # bench/baseline_app.py. Everything else (warm-up, rounds, report) follows from this list.
+        Target(
+            name="application page",
+            paths=paths,
+            who=OFFICER_EMAIL,
+            requests=args.requests,
+            warmup=args.warmup,
+            description=f"GET /funds/applications/<id>: one of {data.applications:,} applications, a different one "
+            f"each request ({len(paths):,} in a random order, the same for both apps): the application with "
+            "everything get_application loads, its frozen snapshot rendered section by section, and its timeline "
+            "from the audit log",
+            check=_same_application(sections=9),
+            checked=5,
+        ),
     ]
 
 
@@ -230,6 +295,9 @@ class Server:
     process: subprocess.Popen[bytes]
     port: int
     sessions: dict[str, dict[str, str]] = field(default_factory=dict)  # request headers by email
+    # Where each target's next batch starts in its paths: both apps run the same batches, so they request the
+    # same sequence.
+    cursors: Counter[str] = field(default_factory=Counter)
 
     def headers(self, who: str) -> dict[str, str]:
         return self.sessions.get(who, {})
@@ -361,16 +429,20 @@ def sign_in(server: Server, email: str) -> None:
 
 
 def check_target(servers: list[Server], target: Target) -> dict[str, int]:
-    """Both apps answer the target with the same content; returns each body's size in bytes."""
-    bodies = {}
-    for server in servers:
-        response, body = request(server, "GET", target.path, server.headers(target.who))
-        if response.status != 200:
-            raise SystemExit(f"GET {target.path} on {server.name} gave {response.status}")
-        bodies[server.name] = body
-    if (problem := target.check(bodies)) is not None:
-        raise SystemExit(f"GET {target.path}: {problem}")
-    return {name: len(body) for name, body in bodies.items()}
+    """Both apps answer the target's first `checked` paths with the same content; returns each app's body size in
+    bytes (the mean, if more than one path was checked)."""
+    sizes: dict[str, list[int]] = {server.name: [] for server in servers}
+    for path in target.paths[: target.checked]:
+        bodies = {}
+        for server in servers:
+            response, body = request(server, "GET", path, server.headers(target.who))
+            if response.status != 200:
+                raise SystemExit(f"GET {path} on {server.name} gave {response.status}")
+            bodies[server.name] = body
+            sizes[server.name].append(len(body))
+        if (problem := target.check(bodies)) is not None:
+            raise SystemExit(f"GET {path}: {problem}")
+    return {name: round(statistics.mean(lengths)) for name, lengths in sizes.items()}
 
 
 def measurements(server: Server) -> list[dict[str, Any]]:
@@ -425,9 +497,13 @@ class Batch:
 
 
 def run_batch(server: Server, target: Target, count: int, concurrency: int) -> Batch:
-    """`count` GETs of the target from `concurrency` threads, each on its own keep-alive connection."""
+    """`count` GETs of the target from `concurrency` threads, each on its own keep-alive connection, taking the
+    target's paths in turn from where this server's previous batch of it stopped."""
     lock = threading.Lock()
-    remaining = [count]
+    paths = target.paths
+    start = server.cursors[target.name]
+    server.cursors[target.name] += count
+    taken = [0]
     latencies: list[float] = []
     closed = [0]
     ends: list[float] = []
@@ -436,10 +512,12 @@ def run_batch(server: Server, target: Target, count: int, concurrency: int) -> B
     tag = new_tag()
     headers = {**server.headers(target.who), **tag}
 
-    def take() -> bool:
+    def take() -> str | None:
         with lock:
-            remaining[0] -= 1
-            return remaining[0] >= 0
+            if taken[0] == count:
+                return None
+            taken[0] += 1
+            return paths[(start + taken[0] - 1) % len(paths)]
 
     def worker() -> None:
         connection = HTTPConnection(HOST, server.port, timeout=60)
@@ -448,14 +526,14 @@ def run_batch(server: Server, target: Target, count: int, concurrency: int) -> B
         try:
             connection.connect()
             ready.wait()
-            while take():
+            while (path := take()) is not None:
                 started = time.perf_counter()
-                connection.request("GET", target.path, headers=headers)
+                connection.request("GET", path, headers=headers)
                 response = connection.getresponse()
                 response.read()
                 mine.append(time.perf_counter() - started)
                 if response.status != 200:
-                    raise RuntimeError(f"GET {target.path} on {server.name} gave {response.status}")
+                    raise RuntimeError(f"GET {path} on {server.name} gave {response.status}")
                 will_close += response.will_close
         except BaseException as error:  # reported by the main thread
             ready.abort()
@@ -541,7 +619,8 @@ def report(
         return "/".join(str(count) for count in sorted(seen))  # more than one number if it varied
 
     print(f"{'SQL queries/request':22}{queries(ours):>12}{queries(theirs):>12}")
-    print(f"{'body size (bytes)':22}{sizes[ours]:>12}{sizes[theirs]:>12}   {_ratio(sizes[ours], sizes[theirs])}")
+    size = "body size (bytes)" if target.checked == 1 else f"body bytes, mean of {target.checked}"
+    print(f"{size:22}{sizes[ours]:>12}{sizes[theirs]:>12}   {_ratio(sizes[ours], sizes[theirs])}")
 
     per_round = [
         (len(mine.latencies) / mine.elapsed) / (len(base.latencies) / base.elapsed)
@@ -646,7 +725,9 @@ def main() -> int:
         print("  baseline:   bench/baseline_app.py, bare Flask + SQLAlchemy + plain Jinja, no sign-in")
         print(
             f"Data: temporary SQLite file, {data.users} users ({args.users} + 2 staff), {data.grants} role grants, "
-            f"{data.applications:,} submitted applications with {data.links:,} theme and ward links"
+            f"{data.applications:,} submitted applications with {data.links:,} theme and ward links, {data.answers:,} "
+            f"rows of answers, {data.snapshots:,} snapshots and {data.events:,} audit events; {data.members:,} group "
+            "memberships"
         )
         print(
             f"Servers: gunicorn {version('gunicorn')}, 1 worker, gthread with {args.concurrency} threads, "

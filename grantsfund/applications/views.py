@@ -369,7 +369,7 @@ def withdraw(application_id: int) -> ResponseReturnValue:
 @policy.requires("view_applications")
 def show_submitted(application_id: int) -> ResponseReturnValue:
     """An officer reads the application as the group submitted it: the frozen snapshot."""
-    application = services.get_application(application_id)
+    application = services.get_submitted(application_id)
     policy.authorize(current_user, "view_applications", application)
     if application.snapshot is None:
         abort(404)

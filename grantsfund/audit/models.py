@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, String
+from sqlalchemy import JSON, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from grantsfund.accounts.models import User
@@ -15,6 +15,8 @@ from grantsfund.extensions import db
 
 class AuditEvent(db.Model):  # type: ignore[name-defined]
     __tablename__ = "audit_events"
+    # An object's history (an application's timeline) is read by type and id.
+    __table_args__ = (Index("ix_audit_events_object", "object_type", "object_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     occurred_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)

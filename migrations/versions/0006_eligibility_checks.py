@@ -1,4 +1,5 @@
-"""Eligibility checks of submitted applications, and the questions officers ask groups
+"""Eligibility checks of submitted applications, the questions officers ask groups, and an index for an
+object's audit history
 
 Revision ID: 0006
 Revises: 0005
@@ -16,6 +17,7 @@ depends_on = None
 
 
 def upgrade():
+    op.create_index("ix_audit_events_object", "audit_events", ["object_type", "object_id"], unique=False)
     op.create_table('eligibility_checks',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('application_id', sa.Integer(), nullable=False),
@@ -55,6 +57,7 @@ def upgrade():
 
 
 def downgrade():
+    op.drop_index("ix_audit_events_object", table_name="audit_events")
     with op.batch_alter_table('information_requests', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_information_requests_application_id'))
 

@@ -1,5 +1,6 @@
-"""A grants officer finds a submitted application in the list, downloads the list as a spreadsheet, reads the
-application as frozen at submission and finds it eligible. Every page is checked with axe-core and photographed (screenshots/oa*.png)."""
+"""A grants officer finds a submitted application in the list, downloads the list as a spreadsheet, reads
+the application as frozen at submission and finds it eligible. Every page is checked with axe-core and
+photographed (screenshots/oa*.png)."""
 
 from __future__ import annotations
 
