@@ -15,7 +15,7 @@ from grantsfund.applications.models import (
     application_themes,
     application_wards,
 )
-from grantsfund.assessment.models import EligibilityCheck, InformationRequest
+from grantsfund.assessment.models import Assignment, DeclaredInterest, EligibilityCheck, InformationRequest
 from grantsfund.audit.models import AuditEvent
 from grantsfund.notifications.models import OutboxMessage
 from grantsfund.organisations.models import Document, JoinRequest, MemberInvitation, Membership, Organisation, Ward
@@ -35,10 +35,12 @@ __all__ = [
     "AccountToken",
     "Application",
     "ApplicationActivity",
+    "Assignment",
     "Attachment",
     "AuditEvent",
     "BudgetLine",
     "Criterion",
+    "DeclaredInterest",
     "Document",
     "EligibilityAnswer",
     "EligibilityCheck",

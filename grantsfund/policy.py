@@ -17,6 +17,7 @@ from werkzeug.exceptions import Forbidden, NotFound
 
 from grantsfund.accounts.models import Role, User
 from grantsfund.applications.models import Application
+from grantsfund.assessment.models import Assignment, AssignmentStatus
 from grantsfund.extensions import login_manager
 from grantsfund.organisations.models import Document, JoinRequest, MemberInvitation, Membership, Organisation
 from grantsfund.rounds.models import Criterion, EligibilityQuestion, Fund, Indicator, Round, Theme
@@ -54,6 +55,9 @@ ROLE_RULES: dict[str, Callable[[User], bool]] = {
     "view_applications": _has(Role.GRANTS_OFFICER),
     # assessment
     "check_eligibility": _has(Role.GRANTS_OFFICER),
+    "assign_assessors": _has(Role.GRANTS_OFFICER),
+    # assessors work on their own assignments; which ones, the object rule below
+    "assess": _has(Role.ASSESSOR),
 }
 
 # Who may know an object exists at all; a type with no rule is hidden from everyone.
@@ -78,6 +82,12 @@ VISIBILITY_RULES: dict[type, Callable[[User, Any], bool]] = {
     Application: lambda viewer, application: (
         application.organisation.has_member(viewer.id) or viewer.has_role(Role.GRANTS_OFFICER)
     ),
+    # assessment: an assignment is its assessor's, unless they declared a conflict (then it is a 404 to them,
+    # whatever other roles they hold); officers see every one
+    Assignment: lambda viewer, assignment: (
+        (assignment.assessor_id == viewer.id and assignment.status is not AssignmentStatus.CONFLICTED)
+        or (assignment.assessor_id != viewer.id and viewer.has_role(Role.GRANTS_OFFICER))
+    ),
 }
 
 
@@ -90,6 +100,7 @@ OBJECT_RULES: dict[str, Callable[[User, Any], bool]] = {
     # Staff may see any group, but only its members change it, even if they are applicants elsewhere.
     "manage_organisation": lambda user, obj: _organisation_of(obj).has_member(user.id),
     "apply": lambda user, obj: _organisation_of(obj).has_member(user.id),
+    "assess": lambda user, assignment: assignment.assessor_id == user.id,
 }
 
 

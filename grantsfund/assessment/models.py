@@ -1,13 +1,13 @@
-"""Assessment, first part: the officer's eligibility check of a submitted application, and the questions the
-group is asked when more information is needed."""
+"""Assessment: the officer's eligibility check of a submitted application, the questions the group is asked
+when more information is needed, and the assessors assigned to score eligible bids."""
 
 from __future__ import annotations
 
 import enum
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Text
+from sqlalchemy import JSON, ForeignKey, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from grantsfund.accounts.models import User
@@ -72,3 +72,61 @@ class InformationRequest(db.Model):  # type: ignore[name-defined]
     @property
     def is_open(self) -> bool:
         return self.answered_at is None
+
+
+class AssignmentStatus(enum.StrEnum):
+    AWAITING_DECLARATION = "awaiting_declaration"  # the assessor has not yet said whether they are conflicted
+    ACCEPTED = "accepted"  # no conflict declared: the bid is open to them
+    CONFLICTED = "conflicted"  # a conflict declared: the assignment is void and the bid needs someone else
+
+    @property
+    def label(self) -> str:
+        return {
+            "awaiting_declaration": "Declare interests",
+            "accepted": "To score",
+            "conflicted": "Conflict declared",
+        }[self.value]
+
+
+class Assignment(db.Model):  # type: ignore[name-defined]
+    """An assessor asked to score an eligible bid by a date."""
+
+    __tablename__ = "assessment_assignments"
+    __table_args__ = (UniqueConstraint("application_id", "assessor_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), index=True)
+    assessor_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    status: Mapped[AssignmentStatus] = mapped_column(
+        enum_column(AssignmentStatus), default=AssignmentStatus.AWAITING_DECLARATION
+    )
+    due_on: Mapped[date]
+    # Why the system (or the officer) chose this assessor, as shown when it was confirmed.
+    reason: Mapped[str] = mapped_column(Text, default="")
+    assigned_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    assigned_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    declared_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    conflict_reason: Mapped[str | None] = mapped_column(Text)
+
+    application: Mapped[Application] = relationship()
+    assessor: Mapped[User] = relationship(foreign_keys=[assessor_id])
+    assigned_by: Mapped[User] = relationship(foreign_keys=[assigned_by_id])
+
+    @property
+    def counts(self) -> bool:
+        """Whether it fills one of the bid's places (a declared conflict frees its place)."""
+        return self.status is not AssignmentStatus.CONFLICTED
+
+
+class DeclaredInterest(db.Model):  # type: ignore[name-defined]
+    """An assessor's interest in a group (recorded when they declare a conflict on one of its bids): they are
+    never assigned that group's bids again."""
+
+    __tablename__ = "assessor_interests"
+    __table_args__ = (UniqueConstraint("assessor_id", "organisation_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assessor_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
+    reason: Mapped[str] = mapped_column(Text)
+    declared_at: Mapped[datetime] = mapped_column(UTCDateTime)

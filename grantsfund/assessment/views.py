@@ -1,19 +1,22 @@
-"""Eligibility screening: the officer's check of a submitted application, and the group's answer when the
-officer asks for more information."""
+"""Eligibility screening (the officer's check, the group's answer to a question), assigning assessors (by hand
+or from a suggestion), and the assessor's own list, declaration and view of a bid."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from grantsfund import policy
 from grantsfund.applications import services as applications
 from grantsfund.applications.models import Application
-from grantsfund.assessment import eligibility, forms
+from grantsfund.assessment import assignment, eligibility, forms
+from grantsfund.assessment.models import Assignment, AssignmentStatus
+from grantsfund.common.dates import london_today
 from grantsfund.common.errors import DomainError
 from grantsfund.common.transactions import commits
 from grantsfund.common.web import current_actor
+from grantsfund.rounds import queries as rounds
 
 bp = Blueprint("assessment", __name__)
 
@@ -68,3 +71,134 @@ def answer_question(application_id: int, request_id: int) -> ResponseReturnValue
             flash("Thank you. Your answer has been sent to the grants officer.", "success")
             return redirect(url_for("applications.show_application", application_id=application.id))
     return render_template("assessment/answer_question.html", application=application, request=request, form=form)
+
+
+# Assigning assessors (officers) -------------------------------------------------------------------------------
+
+
+@bp.route("/funds/rounds/<int:round_id>/assessors")
+@policy.requires("assign_assessors")
+def list_assignments(round_id: int) -> ResponseReturnValue:
+    round_ = rounds.get_round(round_id)
+    policy.authorize(current_user, "assign_assessors", round_)
+    bids = assignment.bids_to_assess(round_)
+    return render_template(
+        "assessment/list_assignments.html",
+        round=round_,
+        bids=bids,
+        assignments=assignment.assignments_for(bids),
+        assessors=assignment.list_assessors(),
+    )
+
+
+def _pairs(proposals: list[assignment.Proposal]) -> str:
+    return ",".join(f"{p.application.id}-{p.assessor.id}" for p in proposals)
+
+
+@bp.route("/funds/rounds/<int:round_id>/assessors/suggestion", methods=["GET", "POST"])
+@policy.requires("assign_assessors")
+@commits
+def suggest_assignments(round_id: int) -> ResponseReturnValue:
+    round_ = rounds.get_round(round_id)
+    policy.authorize(current_user, "assign_assessors", round_)
+    proposals = assignment.suggest(round_)
+    form = forms.ConfirmSuggestionForm(
+        data=None if request.method == "POST" else {"due_on": assignment.default_due_on()}
+    )
+    if form.validate_on_submit():
+        if request.form.get("pairs") != _pairs(proposals):
+            flash("Assignments changed while you were looking. Check the new suggestion before you confirm it.", "info")
+            return redirect(url_for(".suggest_assignments", round_id=round_.id))
+        try:
+            made = assignment.confirm(proposals, due_on=form.due_on.data, actor=current_actor())
+        except DomainError as error:
+            form.add_error(error.field if error.field == "due_on" else None, error.message)
+        else:
+            flash(f"{made} assignments made. Each assessor has been emailed.", "success")
+            return redirect(url_for(".list_assignments", round_id=round_.id))
+    return render_template(
+        "assessment/suggest_assignments.html", round=round_, proposals=proposals, pairs=_pairs(proposals), form=form
+    )
+
+
+@bp.route("/funds/applications/<int:application_id>/assessors", methods=["GET", "POST"])
+@policy.requires("assign_assessors")
+@commits
+def assign_assessor(application_id: int) -> ResponseReturnValue:
+    application = _submitted(application_id, "assign_assessors")
+    candidates = assignment.list_assessors()
+    blocked = assignment.conflicts([a.id for a in candidates], [application.organisation_id])
+    free = [a for a in candidates if (a.id, application.organisation_id) not in blocked]
+    form = forms.AssignForm(
+        assessors=free, data=None if request.method == "POST" else {"due_on": assignment.default_due_on()}
+    )
+    if form.validate_on_submit():
+        chosen = next(a for a in free if a.id == form.assessor_id())
+        try:
+            assignment.assign(application, chosen, due_on=form.due_on.data, actor=current_actor())
+        except DomainError as error:
+            form.add_error(error.field, error.message)
+        else:
+            flash(f"{chosen.full_name} assigned to {application.reference}.", "success")
+            return redirect(url_for(".list_assignments", round_id=application.round_id))
+    return render_template(
+        "assessment/assign_assessor.html",
+        application=application,
+        form=form,
+        current=assignment.assignments_for([application])[application.id],
+        conflicted=[(a, blocked[(a.id, application.organisation_id)]) for a in candidates if a not in free],
+    )
+
+
+# Assessors -----------------------------------------------------------------------------------------------------
+
+
+def _assignment(assignment_id: int) -> Assignment:
+    found = assignment.get_assignment(assignment_id)
+    policy.authorize(current_user, "assess", found)
+    return found
+
+
+@bp.route("/assessments")
+@policy.requires("assess")
+def list_my_assignments() -> ResponseReturnValue:
+    mine = [a for a in assignment.assignments_of(current_user) if policy.can_see(current_user, a)]
+    return render_template("assessment/my_assignments.html", assignments=mine, today=london_today())
+
+
+@bp.route("/assessments/<int:assignment_id>/declaration", methods=["GET", "POST"])
+@policy.requires("assess")
+@commits
+def declare(assignment_id: int) -> ResponseReturnValue:
+    found = _assignment(assignment_id)
+    if found.status is not AssignmentStatus.AWAITING_DECLARATION:
+        return redirect(url_for(".show_assignment", assignment_id=found.id))
+    form = forms.DeclarationForm()
+    if form.validate_on_submit():
+        try:
+            assignment.declare(
+                found, conflict=form.has_conflict(), reason=form.reason.data or "", actor=current_actor()
+            )
+        except DomainError as error:
+            form.add_error(error.field, error.message)
+        else:
+            if form.has_conflict():
+                flash("Thank you. You will not assess this bid, and the grants officer has been told.", "success")
+                return redirect(url_for(".list_my_assignments"))
+            return redirect(url_for(".show_assignment", assignment_id=found.id))
+    return render_template("assessment/declare.html", assignment=found, form=form)
+
+
+@bp.route("/assessments/<int:assignment_id>")
+@policy.requires("assess")
+def show_assignment(assignment_id: int) -> ResponseReturnValue:
+    """The bid as submitted, once the assessor has declared no conflict."""
+    found = _assignment(assignment_id)
+    if found.status is AssignmentStatus.AWAITING_DECLARATION:
+        return redirect(url_for(".declare", assignment_id=found.id))
+    application = applications.get_submitted(found.application_id)
+    if application.snapshot is None:  # pragma: no cover - only submitted bids are assigned
+        abort(404)
+    return render_template(
+        "assessment/show_assignment.html", assignment=found, application=application, snapshot=application.snapshot.data
+    )

@@ -11,9 +11,13 @@ GOVUK = """
 {%- from "govuk_frontend_jinja/components/summary-list/macro.html" import govukSummaryList -%}
 {% for section in sections %}
   {% set card = {"title": {"text": section.title}, "attributes": {"id": "section-" ~ section.slug}} %}
-  {% if change %}{% do card.update({"actions": {"items": [{"href": "/change/" ~ section.slug, "text": "Change"}]}}) %}{% endif %}
+  {% if change %}
+    {% do card.update({"actions": {"items": [{"href": "/change/" ~ section.slug, "text": "Change"}]}}) %}
+  {% endif %}
   {% set rows = [] %}
-  {% for row in section.rows %}{% do rows.append({"key": {"text": row.key}, "value": {"html": row.value | lines}}) %}{% endfor %}
+  {% for row in section.rows %}
+    {% do rows.append({"key": {"text": row.key}, "value": {"html": row.value | lines}}) %}
+  {% endfor %}
   {{ govukSummaryList({"card": card, "rows": rows}) }}
 {% endfor %}
 """
