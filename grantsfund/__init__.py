@@ -110,10 +110,12 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def _register_cli(app: Flask) -> None:
+    from grantsfund.assessment.cli import assessment_cli
     from grantsfund.demo.cli import demo_cli
     from grantsfund.notifications.cli import outbox_cli
     from grantsfund.organisations.cli import organisations_cli
 
     app.cli.add_command(outbox_cli)
     app.cli.add_command(organisations_cli)
+    app.cli.add_command(assessment_cli)
     app.cli.add_command(demo_cli)

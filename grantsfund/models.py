@@ -15,7 +15,14 @@ from grantsfund.applications.models import (
     application_themes,
     application_wards,
 )
-from grantsfund.assessment.models import Assignment, DeclaredInterest, EligibilityCheck, InformationRequest
+from grantsfund.assessment.models import (
+    Assignment,
+    CriterionScore,
+    DeclaredInterest,
+    EligibilityCheck,
+    InformationRequest,
+    ScoreSheet,
+)
 from grantsfund.audit.models import AuditEvent
 from grantsfund.notifications.models import OutboxMessage
 from grantsfund.organisations.models import Document, JoinRequest, MemberInvitation, Membership, Organisation, Ward
@@ -40,6 +47,7 @@ __all__ = [
     "AuditEvent",
     "BudgetLine",
     "Criterion",
+    "CriterionScore",
     "DeclaredInterest",
     "Document",
     "EligibilityAnswer",
@@ -59,6 +67,7 @@ __all__ = [
     "ReferenceCounter",
     "Round",
     "RoundLegalForm",
+    "ScoreSheet",
     "Snapshot",
     "Theme",
     "User",

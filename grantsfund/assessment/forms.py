@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, ClassVar
 
 from govuk_frontend_wtf.wtforms_widgets import GovCharacterCount, GovRadioInput, GovSubmitInput, GovTextArea
 from wtforms import RadioField, SelectChoice, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length, ValidationError
 
 from grantsfund.assessment.eligibility import MAX_TEXT, Decision
-from grantsfund.assessment.models import EligibilityResult
+from grantsfund.assessment.models import EligibilityResult, Recommendation
+from grantsfund.assessment.scoring import MAX_COMMENT, MAX_SUMMARY, ScoreAnswer, SheetAnswers
 from grantsfund.common.fields import DayField
 from grantsfund.common.forms import BaseForm
+from grantsfund.rounds.models import SCORES
 
 _LENGTH = Length(max=MAX_TEXT, message=f"Enter {MAX_TEXT:,} characters or fewer")
 
@@ -136,3 +138,93 @@ class DeclarationForm(BaseForm):
 
     def has_conflict(self) -> bool:
         return bool(self.conflict.data == "yes")
+
+
+# Scoring -----------------------------------------------------------------------------------------------------
+
+
+class ScoreSheetForm(BaseForm):
+    """The fields common to every round; `for_criteria` adds a score and a comment for each criterion."""
+
+    recommendation = RadioField(
+        "Your recommendation",
+        widget=GovRadioInput(),
+        choices=[SelectChoice(r.value, r.label) for r in Recommendation],
+        validate_choice=False,
+    )
+    summary = TextAreaField(
+        "Summary of your assessment",
+        widget=GovCharacterCount(),
+        validators=[Length(max=MAX_SUMMARY, message=f"The summary must be {MAX_SUMMARY:,} characters or fewer")],
+        description="The bid’s main strengths and weaknesses, for the panel.",
+    )
+    save_draft = SubmitField("Save as draft", widget=GovSubmitInput())
+    submit = SubmitField("Submit scores", widget=GovSubmitInput())
+
+    criteria: ClassVar[list[Any]] = []
+
+    @classmethod
+    def for_criteria(cls, criteria: Sequence[Any], score_labels: Sequence[str], **kwargs: Any) -> ScoreSheetForm:
+        fields: dict[str, Any] = {"criteria": list(criteria)}
+        for criterion in criteria:
+            fields[f"score_{criterion.id}"] = RadioField(
+                f"Score for {criterion.name}",
+                widget=GovRadioInput(),
+                choices=[
+                    SelectChoice(str(score), f"{score}: {score_labels[score] if score < len(score_labels) else ''}")
+                    for score in SCORES
+                ],
+                validate_choice=False,
+                description=criterion.guidance,
+            )
+            fields[f"comment_{criterion.id}"] = TextAreaField(
+                f"Comment on {criterion.name}",
+                widget=GovTextArea(),
+                validators=[Length(max=MAX_COMMENT, message=f"Comments must be {MAX_COMMENT:,} characters or fewer")],
+                description="Required for a score of 0 or 5.",
+            )
+        form_class = type("CriteriaScoreSheetForm", (cls,), fields)
+        return form_class(**kwargs)  # type: ignore[no-any-return]
+
+    @property
+    def submitting(self) -> bool:
+        return not self.save_draft.data
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        valid: bool = super().validate(extra_validators)
+        for criterion in self.criteria:
+            field = self[f"score_{criterion.id}"]
+            if field.data and field.data not in {str(score) for score in SCORES}:
+                field.errors = [*field.errors, f"Score ‘{criterion.name}’ from 0 to 5"]
+                valid = False
+        if self.recommendation.data and self.recommendation.data not in {r.value for r in Recommendation}:
+            self.recommendation.errors = [*self.recommendation.errors, "Select your recommendation from the list"]
+            valid = False
+        return valid
+
+    def answers(self) -> SheetAnswers:
+        return SheetAnswers(
+            scores=[
+                ScoreAnswer(
+                    criterion_id=criterion.id,
+                    score=int(self[f"score_{criterion.id}"].data) if self[f"score_{criterion.id}"].data else None,
+                    comment=self[f"comment_{criterion.id}"].data or "",
+                )
+                for criterion in self.criteria
+            ],
+            recommendation=Recommendation(self.recommendation.data) if self.recommendation.data else None,
+            summary=self.summary.data or None,
+        )
+
+    @staticmethod
+    def saved(sheet: Any) -> dict[str, Any]:
+        if sheet is None:
+            return {}
+        data: dict[str, Any] = {
+            "recommendation": sheet.recommendation.value if sheet.recommendation else None,
+            "summary": sheet.summary,
+        }
+        for row in sheet.scores:
+            data[f"score_{row.criterion_id}"] = str(row.score) if row.score is not None else None
+            data[f"comment_{row.criterion_id}"] = row.comment
+        return data

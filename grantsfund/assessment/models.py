@@ -7,7 +7,7 @@ import enum
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Text, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from grantsfund.accounts.models import User
@@ -15,6 +15,7 @@ from grantsfund.applications.models import Application
 from grantsfund.common.columns import enum_column
 from grantsfund.common.dates import UTCDateTime, utcnow
 from grantsfund.extensions import db
+from grantsfund.rounds.models import Criterion
 
 
 class EligibilityResult(enum.StrEnum):
@@ -107,6 +108,7 @@ class Assignment(db.Model):  # type: ignore[name-defined]
     assigned_at: Mapped[datetime] = mapped_column(UTCDateTime)
     declared_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     conflict_reason: Mapped[str | None] = mapped_column(Text)
+    reminded_on: Mapped[date | None]  # the last reminder, so `flask assessment remind` sends one a day at most
 
     application: Mapped[Application] = relationship()
     assessor: Mapped[User] = relationship(foreign_keys=[assessor_id])
@@ -130,3 +132,52 @@ class DeclaredInterest(db.Model):  # type: ignore[name-defined]
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
     reason: Mapped[str] = mapped_column(Text)
     declared_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class Recommendation(enum.StrEnum):
+    FUND = "fund"
+    FUND_WITH_CONDITIONS = "fund_with_conditions"
+    DO_NOT_FUND = "do_not_fund"
+
+    @property
+    def label(self) -> str:
+        return {"fund": "Fund", "fund_with_conditions": "Fund with conditions", "do_not_fund": "Do not fund"}[
+            self.value
+        ]
+
+
+class ScoreSheet(db.Model):  # type: ignore[name-defined]
+    """An assessor's scores for one bid: saved as a draft as often as they like, then submitted once."""
+
+    __tablename__ = "assessment_score_sheets"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assignment_id: Mapped[int] = mapped_column(ForeignKey("assessment_assignments.id"), unique=True)
+    recommendation: Mapped[Recommendation | None] = mapped_column(enum_column(Recommendation))
+    summary: Mapped[str | None] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    assignment: Mapped[Assignment] = relationship()
+    scores: Mapped[list[CriterionScore]] = relationship(back_populates="sheet", cascade="all, delete-orphan")
+
+    @property
+    def submitted(self) -> bool:
+        return self.submitted_at is not None
+
+
+class CriterionScore(db.Model):  # type: ignore[name-defined]
+    __tablename__ = "assessment_criterion_scores"
+    __table_args__ = (
+        UniqueConstraint("sheet_id", "criterion_id"),
+        CheckConstraint("score IS NULL OR (score >= 0 AND score <= 5)", name="score_on_the_scale"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sheet_id: Mapped[int] = mapped_column(ForeignKey("assessment_score_sheets.id", ondelete="CASCADE"), index=True)
+    criterion_id: Mapped[int] = mapped_column(ForeignKey("criteria.id"))
+    score: Mapped[int | None]
+    comment: Mapped[str] = mapped_column(Text, default="")
+
+    sheet: Mapped[ScoreSheet] = relationship(back_populates="scores")
+    criterion: Mapped[Criterion] = relationship()

@@ -10,7 +10,7 @@ from flask_login import current_user
 from grantsfund import policy
 from grantsfund.applications import services as applications
 from grantsfund.applications.models import Application
-from grantsfund.assessment import assignment, eligibility, forms
+from grantsfund.assessment import assignment, eligibility, forms, scoring
 from grantsfund.assessment.models import Assignment, AssignmentStatus
 from grantsfund.common.dates import london_today
 from grantsfund.common.errors import DomainError
@@ -189,16 +189,43 @@ def declare(assignment_id: int) -> ResponseReturnValue:
     return render_template("assessment/declare.html", assignment=found, form=form)
 
 
-@bp.route("/assessments/<int:assignment_id>")
+@bp.route("/assessments/<int:assignment_id>", methods=["GET", "POST"])
 @policy.requires("assess")
+@commits
 def show_assignment(assignment_id: int) -> ResponseReturnValue:
-    """The bid as submitted, once the assessor has declared no conflict."""
+    """The scoring page: the bid as submitted beside the round's criteria, once the assessor has declared no
+    conflict; after the scores are submitted, what was submitted."""
     found = _assignment(assignment_id)
     if found.status is AssignmentStatus.AWAITING_DECLARATION:
         return redirect(url_for(".declare", assignment_id=found.id))
     application = applications.get_submitted(found.application_id)
     if application.snapshot is None:  # pragma: no cover - only submitted bids are assigned
         abort(404)
+    round_ = rounds.get_round(application.round_id)
+    sheet = scoring.sheet_for(found)
+    form = forms.ScoreSheetForm.for_criteria(
+        round_.criteria,
+        round_.score_labels,
+        data=None if request.method == "POST" else forms.ScoreSheetForm.saved(sheet),
+    )
+    if not (sheet and sheet.submitted) and form.validate_on_submit():
+        try:
+            scoring.save_sheet(found, form.answers(), submit=form.submitting, actor=current_actor())
+        except DomainError as error:
+            form.add_error(error.field, error.message)
+        else:
+            if form.submitting:
+                flash(f"Your scores for {application.reference} have been submitted. Thank you.", "success")
+                return redirect(url_for(".list_my_assignments"))
+            flash("Your scores have been saved as a draft.", "success")
+            return redirect(url_for(".show_assignment", assignment_id=found.id))
     return render_template(
-        "assessment/show_assignment.html", assignment=found, application=application, snapshot=application.snapshot.data
+        "assessment/score.html",
+        assignment=found,
+        application=application,
+        snapshot=application.snapshot.data,
+        round=round_,
+        form=form,
+        sheet=sheet,
+        scores=scoring.scores_by_criterion(sheet),
     )

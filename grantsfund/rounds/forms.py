@@ -153,6 +153,13 @@ class RoundDetailsForm(BaseForm):
         maximum=max(SCORES),
         description="If assessors’ scores for a criterion differ by this many points or more, the bid is moderated",
     )
+    essential_threshold = WholeNumberField(
+        "Pass mark for essential criteria",
+        thing="the pass mark for essential criteria",
+        minimum=1,
+        maximum=max(SCORES),
+        description="A score below this on an essential criterion flags the bid for the panel",
+    )
     panel_date = DayField("Panel date (optional)", required=None, description="For example, 15 7 2026")
     submit = SubmitField("Save and continue", widget=GovSubmitInput())
 
@@ -182,6 +189,7 @@ class RoundDetailsForm(BaseForm):
             "maximum_grant": round_.maximum_grant_pence,
             "assessors_per_bid": round_.assessors_per_bid,
             "moderation_spread": round_.moderation_spread,
+            "essential_threshold": round_.essential_threshold,
             "panel_date": round_.panel_date,
         }
         for prefix, moment in (("opens", round_.opens_at), ("closes", round_.closes_at)):
@@ -202,6 +210,7 @@ class RoundDetailsForm(BaseForm):
             maximum_grant_pence=self.maximum_grant.data,
             assessors_per_bid=self.assessors_per_bid.data,
             moderation_spread=self.moderation_spread.data,
+            essential_threshold=self.essential_threshold.data,
             panel_date=self.panel_date.data,
         )
 

@@ -115,6 +115,8 @@ class Round(db.Model):  # type: ignore[name-defined]
     maximum_grant_pence: Mapped[int | None] = mapped_column(BigInteger)
     assessors_per_bid: Mapped[int] = mapped_column(default=2)
     moderation_spread: Mapped[int] = mapped_column(default=2)
+    # A score below this on an essential criterion flags the bid for the panel.
+    essential_threshold: Mapped[int] = mapped_column(default=2)
     panel_date: Mapped[date | None]
     # The 0–5 scale's labels, index = score ("No evidence" … "Excellent").
     score_labels: Mapped[list[str]] = mapped_column(JSON, default=list)

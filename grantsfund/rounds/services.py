@@ -174,6 +174,7 @@ def copy_round(source: Round, *, name: str, actor: Actor, now: datetime | None =
         maximum_grant_pence=source.maximum_grant_pence,
         assessors_per_bid=source.assessors_per_bid,
         moderation_spread=source.moderation_spread,
+        essential_threshold=source.essential_threshold,
         score_labels=list(source.score_labels),
         themes=list(source.themes),
         indicators=list(source.indicators),
@@ -278,6 +279,7 @@ class RoundDetails:
     assessors_per_bid: int
     moderation_spread: int
     panel_date: date | None
+    essential_threshold: int = 2
 
 
 def _check_details_make_sense(details: RoundDetails) -> None:
@@ -293,6 +295,10 @@ def _check_details_make_sense(details: RoundDetails) -> None:
         raise DomainError(f"Assessors per bid must be between 1 and {MAX_ASSESSORS}", field="assessors_per_bid")
     if not 1 <= details.moderation_spread <= max(SCORES):
         raise DomainError(f"The moderation spread must be between 1 and {max(SCORES)}", field="moderation_spread")
+    if not 1 <= details.essential_threshold <= max(SCORES):
+        raise DomainError(
+            f"The pass mark for essential criteria must be between 1 and {max(SCORES)}", field="essential_threshold"
+        )
 
 
 def _check_details_fair(round_: Round, details: RoundDetails, now: datetime) -> None:
@@ -361,6 +367,7 @@ def _details_state(round_: Round) -> dict[str, Any]:
         "maximum_grant_pence": round_.maximum_grant_pence,
         "assessors_per_bid": round_.assessors_per_bid,
         "moderation_spread": round_.moderation_spread,
+        "essential_threshold": round_.essential_threshold,
         "panel_date": round_.panel_date,
     }
 
@@ -380,6 +387,7 @@ def update_round_details(round_: Round, details: RoundDetails, *, actor: Actor, 
     round_.maximum_grant_pence = details.maximum_grant_pence
     round_.assessors_per_bid = details.assessors_per_bid
     round_.moderation_spread = details.moderation_spread
+    round_.essential_threshold = details.essential_threshold
     round_.panel_date = details.panel_date
     after = _details_state(round_)
     changed = {key for key in after if after[key] != before[key]}

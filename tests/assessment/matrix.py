@@ -82,6 +82,8 @@ ASSIGNMENT_ROWS = [
         only(ASSESSOR, 302), "POST", {"conflict": "no"}),
     Row("assessment.declare", lambda o: f"/assessments/{o['assignments']['others']}/declaration", only(ASSESSOR, 404)),
     Row("assessment.show_assignment", _assignment("accepted"), only(ASSESSOR)),
+    Row("assessment.show_assignment", _assignment("accepted"), only(ASSESSOR, 302), "POST", {"save_draft": "y"}),
+    Row("assessment.show_assignment", _assignment("others"), only(ASSESSOR, 404), "POST", {"save_draft": "y"}),
     Row("assessment.show_assignment", _assignment("others"), only(ASSESSOR, 404)),
     # A declared conflict: the bid is hidden from its assessor, whatever else they may see.
     Row("assessment.show_assignment", _assignment("conflicted"), only(ASSESSOR, 404)),

@@ -4,6 +4,7 @@ import pytest
 
 from grantsfund.assessment import assignment
 from grantsfund.assessment.models import Assignment, AssignmentStatus
+from grantsfund.common.actor import Actor
 from grantsfund.extensions import db
 from grantsfund.organisations.models import Membership
 from tests.applications import factories
@@ -74,7 +75,8 @@ def test_an_assessor_declares_before_the_bid_opens(assessor_client, officer_clie
     response = assessor_client.submit(f"/assessments/{mine.id}/declaration", {"conflict": "no"})
     assert response.headers["Location"] == f"/assessments/{mine.id}"
     shown = page(assessor_client.get(f"/assessments/{mine.id}"))
-    assert shown.select_one("h1").get_text(strip=True) == "Tuesday Welcome Café"
+    assert shown.select_one("h1").get_text(strip=True) == f"Score {bid.reference}"
+    assert shown.select_one("[role=region] h2").get_text(strip=True) == "Tuesday Welcome Café"
     assert mine.status is AssignmentStatus.ACCEPTED
 
 
@@ -102,3 +104,43 @@ def test_the_forms_never_answer_with_a_server_error(officer_client, assessor_cli
     )
     declaration = f"/assessments/{mine.id}/declaration"
     assert_no_server_error(assessor_client, declaration, ["conflict", "reason"], extra_values=values)
+
+
+def test_an_assessor_saves_a_draft_then_submits_scores(assessor_client, round_, bid, make_user):
+    me = assessor_client.user
+    mine = assignment.assign(bid, me, due_on=assignment.default_due_on(), actor=officer_actor(make_user))
+    assignment.declare(mine, conflict=False, actor=Actor(me))
+    url = f"/assessments/{mine.id}"
+    shown = page(assessor_client.get(url))
+    assert shown.select_one("[role=region] h2").get_text(strip=True) == "Tuesday Welcome Café"
+    criteria = round_.criteria
+    first = criteria[0]
+    response = assessor_client.submit(url, {f"score_{first.id}": "5", "save_draft": "y"})
+    assert response.headers["Location"] == url
+    response = assessor_client.submit(url, {f"score_{first.id}": "5", "recommendation": "fund", "summary": "Good"})
+    assert error_messages(response)[0] == f"Explain a score of 5 for ‘{first.name}’ in a comment"
+    assert page(response).select_one(f"input[name=score_{first.id}][value='5']").has_attr("checked")
+    data = {f"score_{c.id}": "3" for c in criteria} | {"recommendation": "fund_with_conditions", "summary": "Good"}
+    response = assessor_client.submit(url, data)
+    assert response.headers["Location"] == "/assessments"
+    shown = page(assessor_client.get(url))
+    assert shown.select_one("main form") is None
+    assert "Fund with conditions" in shown.get_text()
+    response = assessor_client.submit(url, data)
+    assert response.status_code == 200  # submitted already: the page shows the scores, nothing changes
+
+
+def test_the_scoring_form_never_answers_with_a_server_error(assessor_client, round_, bid, make_user):
+    mine = assignment.assign(
+        bid, assessor_client.user, due_on=assignment.default_due_on(), actor=officer_actor(make_user)
+    )
+    assignment.declare(mine, conflict=False, actor=Actor(assessor_client.user))
+    fields = [f"score_{c.id}" for c in round_.criteria[:2]] + [
+        f"comment_{round_.criteria[0].id}",
+        "recommendation",
+        "summary",
+        "save_draft",
+    ]
+    assert_no_server_error(
+        assessor_client, f"/assessments/{mine.id}", fields, extra_values=["0", "5", "6", "fund", "y"]
+    )

@@ -21,6 +21,7 @@ DETAILS = [
     "maximum_grant",
     "assessors_per_bid",
     "moderation_spread",
+    "essential_threshold",
     "panel_date",
 ]
 CRITERION = ["name", "guidance", "weight", "essential", *(f"descriptor_{n}" for n in range(6))]

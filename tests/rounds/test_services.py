@@ -134,6 +134,11 @@ class TestDetailChecks:
             ({"budget_pence": 2_000_000}, "budget", "The total budget must be at least the maximum grant"),
             ({"assessors_per_bid": 6}, "assessors_per_bid", "Assessors per bid must be between 1 and 5"),
             ({"moderation_spread": 0}, "moderation_spread", "The moderation spread must be between 1 and 5"),
+            (
+                {"essential_threshold": 6},
+                "essential_threshold",
+                "The pass mark for essential criteria must be between 1 and 5",
+            ),
         ],
     )
     def test_details_that_make_no_sense_are_refused(self, actor, fund, overrides, field, message):

@@ -24,6 +24,7 @@ DETAILS = {
     "maximum_grant": "£25,000",
     "assessors_per_bid": "2",
     "moderation_spread": "2",
+    "essential_threshold": "2",
     "panel_date": ["", "", ""],
 }
 
