@@ -11,7 +11,7 @@ from wtforms.validators import InputRequired, Length, ValidationError
 
 from grantsfund.assessment.eligibility import MAX_TEXT, Decision
 from grantsfund.assessment.models import EligibilityResult, Recommendation
-from grantsfund.assessment.scoring import MAX_COMMENT, MAX_SUMMARY, ScoreAnswer, SheetAnswers
+from grantsfund.assessment.scoring import EXTREMES, MAX_COMMENT, MAX_SUMMARY, ScoreAnswer, SheetAnswers
 from grantsfund.common.fields import DayField
 from grantsfund.common.forms import BaseForm
 from grantsfund.rounds.models import SCORES
@@ -192,10 +192,20 @@ class ScoreSheetForm(BaseForm):
 
     def validate(self, extra_validators: Any = None) -> bool:
         valid: bool = super().validate(extra_validators)
+        extremes = {str(score) for score in EXTREMES}
         for criterion in self.criteria:
-            field = self[f"score_{criterion.id}"]
+            field, comment = self[f"score_{criterion.id}"], self[f"comment_{criterion.id}"]
             if field.data and field.data not in {str(score) for score in SCORES}:
                 field.errors = [*field.errors, f"Score ‘{criterion.name}’ from 0 to 5"]
+                valid = False
+            elif self.submitting and not field.data:
+                field.errors = [*field.errors, f"Score ‘{criterion.name}’"]
+                valid = False
+            elif self.submitting and field.data in extremes and not (comment.data or "").strip():
+                comment.errors = [
+                    *comment.errors,
+                    f"Explain a score of {field.data} for ‘{criterion.name}’ in a comment",
+                ]
                 valid = False
         if self.recommendation.data and self.recommendation.data not in {r.value for r in Recommendation}:
             self.recommendation.errors = [*self.recommendation.errors, "Select your recommendation from the list"]
