@@ -21,6 +21,7 @@ from grantsfund.assessment.models import (
     DeclaredInterest,
     EligibilityCheck,
     InformationRequest,
+    ModeratedScore,
     ScoreSheet,
 )
 from grantsfund.audit.models import AuditEvent
@@ -60,6 +61,7 @@ __all__ = [
     "InformationRequest",
     "JoinRequest",
     "MemberInvitation",
+    "ModeratedScore",
     "Membership",
     "Organisation",
     "OutboxMessage",

@@ -238,3 +238,41 @@ class ScoreSheetForm(BaseForm):
             data[f"score_{row.criterion_id}"] = str(row.score) if row.score is not None else None
             data[f"comment_{row.criterion_id}"] = row.comment
         return data
+
+
+class ModerationForm(BaseForm):
+    criterion = RadioField("Which criterion?", widget=GovRadioInput(), validate_choice=False)
+    score = RadioField(
+        "Agreed score",
+        widget=GovRadioInput(),
+        choices=[SelectChoice(str(score), str(score)) for score in SCORES],
+        validators=[InputRequired("Select the agreed score")],
+        validate_choice=False,
+    )
+    reason = TextAreaField(
+        "Reason for the agreed score",
+        widget=GovTextArea(),
+        validators=[Length(max=2000, message="Enter 2,000 characters or fewer")],
+        description="Kept with the assessors’ own scores, and shown to the panel.",
+    )
+    submit = SubmitField("Record the agreed score", widget=GovSubmitInput())
+
+    def __init__(self, *args: Any, criteria: Sequence[Any] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.criterion.choices = [SelectChoice(str(c.id), c.name) for c in criteria]
+        self._criteria = {str(c.id): c for c in criteria}
+
+    def validate_criterion(self, field: RadioField) -> None:
+        if field.data not in self._criteria:
+            raise ValidationError("Select the criterion from the list")
+
+    def validate_score(self, field: RadioField) -> None:
+        if field.data not in {str(score) for score in SCORES}:
+            raise ValidationError("Select the agreed score")
+
+    def validate_reason(self, field: TextAreaField) -> None:
+        if not (field.data or "").strip():
+            raise ValidationError("Enter the reason for the agreed score")
+
+    def chosen_criterion(self) -> Any:
+        return self._criteria[self.criterion.data]

@@ -181,3 +181,21 @@ class CriterionScore(db.Model):  # type: ignore[name-defined]
 
     sheet: Mapped[ScoreSheet] = relationship(back_populates="scores")
     criterion: Mapped[Criterion] = relationship()
+
+
+class ModeratedScore(db.Model):  # type: ignore[name-defined]
+    """A moderator's agreed score for one criterion of a bid, with the reason; it stands in for the assessors'
+    average, whose own scores are kept as they were. A later one for the same criterion replaces it."""
+
+    __tablename__ = "assessment_moderated_scores"
+    __table_args__ = (CheckConstraint("score >= 0 AND score <= 5", name="agreed_score_on_the_scale"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), index=True)
+    criterion_id: Mapped[int] = mapped_column(ForeignKey("criteria.id"))
+    score: Mapped[int]
+    reason: Mapped[str] = mapped_column(Text)
+    moderator_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    moderated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    moderator: Mapped[User] = relationship()

@@ -10,7 +10,7 @@ from flask_login import current_user
 from grantsfund import policy
 from grantsfund.applications import services as applications
 from grantsfund.applications.models import Application
-from grantsfund.assessment import assignment, eligibility, forms, scoring
+from grantsfund.assessment import assignment, eligibility, forms, ranking, scoring
 from grantsfund.assessment.models import Assignment, AssignmentStatus
 from grantsfund.common.dates import london_today
 from grantsfund.common.errors import DomainError
@@ -228,4 +228,53 @@ def show_assignment(assignment_id: int) -> ResponseReturnValue:
         form=form,
         sheet=sheet,
         scores=scoring.scores_by_criterion(sheet),
+    )
+
+
+# Ranking and moderation (officers) --------------------------------------------------------------------------
+
+
+@bp.route("/funds/rounds/<int:round_id>/ranking")
+@policy.requires("assign_assessors")
+def show_ranking(round_id: int) -> ResponseReturnValue:
+    round_ = rounds.get_round(round_id)
+    policy.authorize(current_user, "assign_assessors", round_)
+    return render_template(
+        "assessment/ranking.html",
+        round=round_,
+        results=ranking.ranking(round_),
+        calibration=ranking.calibration(round_),
+        percent=ranking.percent,
+    )
+
+
+@bp.route("/funds/applications/<int:application_id>/moderation", methods=["GET", "POST"])
+@policy.requires("assign_assessors")
+@commits
+def moderate(application_id: int) -> ResponseReturnValue:
+    application = _submitted(application_id, "assign_assessors")
+    round_ = rounds.get_round(application.round_id)
+    form = forms.ModerationForm(criteria=round_.criteria)
+    if form.validate_on_submit():
+        try:
+            ranking.moderate(
+                application,
+                form.chosen_criterion(),
+                score=int(form.score.data),
+                reason=form.reason.data,
+                actor=current_actor(),
+            )
+        except DomainError as error:
+            form.add_error(error.field, error.message)
+        else:
+            flash("Agreed score recorded. The assessors’ own scores are kept.", "success")
+            return redirect(url_for(".moderate", application_id=application.id))
+    return render_template(
+        "assessment/moderate.html",
+        application=application,
+        round=round_,
+        result=ranking.results_for(round_, [application])[0],
+        sheets=ranking.submitted_sheets_of(application),
+        form=form,
+        percent=ranking.percent,
     )

@@ -88,7 +88,13 @@ ASSIGNMENT_ROWS = [
     # A declared conflict: the bid is hidden from its assessor, whatever else they may see.
     Row("assessment.show_assignment", _assignment("conflicted"), only(ASSESSOR, 404)),
 ]  # fmt: skip
-ROWS += ASSIGNMENT_ROWS
+RANKING_ROWS = [
+    Row("assessment.show_ranking", lambda o: f"/funds/rounds/{o['round']}/ranking", only(OFFICER)),
+    Row("assessment.moderate", lambda o: f"/funds/applications/{o['assessed']}/moderation", only(OFFICER)),
+    Row("assessment.moderate", lambda o: f"/funds/applications/{o['assessed']}/moderation", only(OFFICER),
+        "POST", {"criterion": "0"}),
+]  # fmt: skip
+ROWS += ASSIGNMENT_ROWS + RANKING_ROWS
 
 
 def _assessment_objects(make_user, round_, officer, made):
@@ -103,6 +109,7 @@ def _assessment_objects(make_user, round_, officer, made):
     others = assignment.assign(bids[3], other, due_on=due, actor=officer)
     made["round"] = round_.id
     made["eligible"] = bids[4].id
+    made["assessed"] = bids[0].id
     made["assignments"] = {
         "awaiting": mine[0].id,
         "accepted": mine[1].id,

@@ -2,8 +2,8 @@
 
 import pytest
 
-from grantsfund.assessment import assignment
-from grantsfund.assessment.models import Assignment, AssignmentStatus
+from grantsfund.assessment import assignment, scoring
+from grantsfund.assessment.models import Assignment, AssignmentStatus, Recommendation
 from grantsfund.common.actor import Actor
 from grantsfund.extensions import db
 from grantsfund.organisations.models import Membership
@@ -144,3 +144,35 @@ def test_the_scoring_form_never_answers_with_a_server_error(assessor_client, rou
     assert_no_server_error(
         assessor_client, f"/assessments/{mine.id}", fields, extra_values=["0", "5", "6", "fund", "y"]
     )
+
+
+def test_an_officer_reads_the_ranking_and_records_an_agreed_score(officer_client, round_, bid, make_user):
+    officer = officer_actor(make_user)
+    criteria = round_.criteria
+    for marks in (1, 4):
+        [person] = assessors(make_user, f"Assessor {marks}")
+        made = assignment.assign(bid, person, due_on=assignment.default_due_on(), actor=officer)
+        assignment.declare(made, conflict=False, actor=Actor(person))
+        answers = scoring.SheetAnswers(
+            scores=[scoring.ScoreAnswer(c.id, marks, "Why") for c in criteria],
+            recommendation=Recommendation.FUND,
+            summary="Summary",
+        )
+        scoring.save_sheet(made, answers, submit=True, actor=Actor(person))
+    shown = page(officer_client.get(f"/funds/rounds/{round_.id}/ranking"))
+    first_row = shown.select_one("tbody tr")
+    assert bid.reference in first_row.get_text()
+    assert "Needs moderation" in first_row.get_text()
+    url = f"/funds/applications/{bid.id}/moderation"
+    response = officer_client.submit(url, {"criterion": str(criteria[0].id), "score": "3"})
+    assert error_messages(response) == ["Enter the reason for the agreed score"]
+    response = officer_client.submit(url, {"criterion": str(criteria[0].id), "score": "3", "reason": "Agreed"})
+    assert response.headers["Location"] == url
+    shown = page(officer_client.get(url))
+    assert "Agreed" in shown.select("tbody tr")[0].get_text()
+
+
+def test_the_moderation_form_never_answers_with_a_server_error(officer_client, round_, bid):
+    url = f"/funds/applications/{bid.id}/moderation"
+    values = [str(round_.criteria[0].id), "0", "5", "6", "-1", "Agreed"]
+    assert_no_server_error(officer_client, url, ["criterion", "score", "reason"], extra_values=values)
