@@ -1,5 +1,6 @@
 """An assessor finds a bid assigned to them, declares no conflict, saves a draft, makes a mistake, and submits
-their scores. Every page is checked with axe-core and photographed (screenshots/as*.png)."""
+their scores; then a grants officer reads the ranking and moderates a score. Every page is checked with axe-core
+and photographed (screenshots/as*.png)."""
 
 from __future__ import annotations
 
@@ -82,6 +83,24 @@ def test_an_assessor_declares_no_conflict_and_scores_a_bid(
     page.get_by_role("link", name=reference).click()
     expect(page.locator("main")).to_contain_text("They can no longer be changed")
     check_page(page, "as07-scores-final")
+
+    # A grants officer reads the ranking and records an agreed score for one criterion.
+    page.get_by_role("button", name="Sign out").click()
+    sign_in(page, "officer@example.gov.uk", demo.DEMO_PASSWORD, screenshot_prefix="as08")
+    round_id = live_db(lambda: db_query(select(Application).where(Application.title == BID)).round_id)
+    page.goto(f"/funds/rounds/{round_id}/ranking")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Ranking")
+    expect(page.get_by_role("table", name="Bids in order")).to_contain_text(reference)
+    check_page(page, "as09-ranking")
+    page.get_by_role("link", name=reference).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Scores and moderation")
+    page.get_by_role("group", name="Which criterion?").locator("input").first.check()
+    page.get_by_role("group", name="Agreed score").get_by_label("4", exact=True).check()
+    page.get_by_label("Reason for the agreed score").fill("Agreed with the assessor: strong, not exceptional.")
+    page.get_by_role("button", name="Record the agreed score").click()
+    expect(page.get_by_role("alert").filter(has_text="Agreed score recorded")).to_be_visible()
+    expect(page.get_by_role("table", name="Scores by criterion")).to_contain_text("strong, not exceptional")
+    check_page(page, "as10-moderated")
 
 
 def db_user(email: str) -> User:
