@@ -5,12 +5,10 @@ from __future__ import annotations
 
 import csv
 import io
-from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urlencode
 
 import pytest
-from sqlalchemy import event
 
 from grantsfund.applications import listing
 from grantsfund.applications.models import ApplicationStatus
@@ -21,6 +19,7 @@ from tests.applications.listing_factories import SUBMITTED, many, submitted
 from tests.conftest import error_messages, page
 from tests.fuzzing import assert_no_server_error
 from tests.organisations import factories as organisations
+from tests.queries import statement_count
 
 LIST = "/funds/applications"
 CSV = "/funds/applications.csv"
@@ -359,28 +358,6 @@ def test_safe_cell_leaves_ordinary_text_alone():
 
 
 # Queries ---------------------------------------------------------------------------------------------------------
-
-
-@contextmanager
-def counted_statements():
-    statements = []
-
-    def count(connection, cursor, statement, *args):
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
-
-
-def statement_count(client, url):
-    with counted_statements() as statements:
-        response = client.get(url)
-        assert response.status_code == 200
-        response.get_data()  # a streamed body runs its queries as it is read
-    return len(statements)
 
 
 def test_the_page_and_the_export_run_the_same_queries_for_10_or_60_applications(officer_client, world, monkeypatch):

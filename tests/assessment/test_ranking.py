@@ -17,6 +17,7 @@ from grantsfund.common.errors import DomainError
 from grantsfund.rounds.models import Criterion
 from tests.applications import factories
 from tests.assessment.factories import assessors, eligible
+from tests.queries import statement_count
 from tests.rounds.factories import officer_actor
 
 
@@ -138,3 +139,13 @@ def test_calibration_shows_a_generous_marker(round_, officer, make_user):
     rows = {row.mean: row for row in ranking.calibration(round_)}
     assert rows[Fraction(5)].difference == 2
     assert rows[Fraction(3)].difference == -2
+
+
+def test_the_ranking_page_runs_the_same_queries_for_two_or_six_bids(officer_client, round_, officer, make_user):
+    n = len(round_.criteria)
+    for _ in range(2):
+        scored(round_, officer, make_user, [[3] * n, [4] * n])
+    for_two = statement_count(officer_client, f"/funds/rounds/{round_.id}/ranking")
+    for _ in range(4):
+        scored(round_, officer, make_user, [[2] * n, [5] * n])
+    assert statement_count(officer_client, f"/funds/rounds/{round_.id}/ranking") == for_two

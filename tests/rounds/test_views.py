@@ -1,15 +1,13 @@
 """The funds and rounds pages over HTTP, with CSRF on, as officers and the public use them."""
 
-import contextlib
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import event
 
-from grantsfund.extensions import db
 from grantsfund.rounds import queries
 from grantsfund.rounds.models import RoundStatus
 from tests.conftest import error_messages, page
+from tests.queries import counted_statements
 from tests.rounds.factories import make_fund, make_round
 
 DETAILS = {
@@ -27,20 +25,6 @@ DETAILS = {
     "essential_threshold": "2",
     "panel_date": ["", "", ""],
 }
-
-
-@contextlib.contextmanager
-def count_queries():
-    statements = []
-
-    def record(conn, cursor, statement, *args):
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine, "before_cursor_execute", record)
 
 
 def flash_text(response):
@@ -375,11 +359,11 @@ def test_pages_run_the_same_number_of_queries_however_many_rounds(client_name, u
     first = make_round(actor, fund, name="Round 1", status=RoundStatus.OPEN)
     target = url.format(open=first.id, fund=fund.id)
     client.get(target)  # warm up: the signed-in user, the session
-    with count_queries() as few:
+    with counted_statements() as few:
         assert client.get(target).status_code == 200
     for number in range(2, 6):
         make_round(actor, fund, name=f"Round {number}", status=RoundStatus.OPEN)
     make_fund(actor, name="Second Fund")
-    with count_queries() as many:
+    with counted_statements() as many:
         assert client.get(target).status_code == 200
     assert len(many) == len(few), many
