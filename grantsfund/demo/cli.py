@@ -7,7 +7,7 @@ from collections.abc import Callable
 import click
 from flask.cli import AppGroup
 
-from grantsfund.demo import applications, organisations, rounds, services
+from grantsfund.demo import applications, assessment, organisations, rounds, services
 
 demo_cli = AppGroup("demo", help="Demonstration data.")
 
@@ -16,6 +16,7 @@ STAGES: list[tuple[str, Callable[[], str]]] = [
     ("Groups and their documents", organisations.seed),
     ("Funds and rounds", rounds.seed),
     ("Applications", applications.seed),
+    ("Assessment", assessment.seed),
 ]
 
 

@@ -37,6 +37,18 @@ def test_seed_adds_draft_and_submitted_applications_once(app):
     second = runner.invoke(args=["demo", "seed"])
     assert "Applications: 0 drafts and 0 submitted added" in second.output, second.output
     statuses = db.session.scalars(select(Application.status)).all()
-    assert sorted(statuses) == sorted([ApplicationStatus.DRAFT] * 2 + [ApplicationStatus.SUBMITTED] * 3)
+    assert sorted(statuses) == sorted(
+        [ApplicationStatus.DRAFT] * 2 + [ApplicationStatus.SUBMITTED] + [ApplicationStatus.IN_ASSESSMENT] * 2
+    )
     references = db.session.scalars(select(Application.reference).where(Application.reference.is_not(None))).all()
     assert len(set(references)) == 3
+
+
+def test_seed_gives_the_demo_assessor_two_bids_once(app):
+    from grantsfund.assessment.models import Assignment, AssignmentStatus
+
+    runner = app.test_cli_runner()
+    assert "Assessment: 2 bids found eligible and assigned" in runner.invoke(args=["demo", "seed"]).output
+    assert "Assessment: 0 bids found eligible and assigned" in runner.invoke(args=["demo", "seed"]).output
+    statuses = set(db.session.scalars(select(Assignment.status)).all())
+    assert statuses == {AssignmentStatus.AWAITING_DECLARATION, AssignmentStatus.ACCEPTED}
