@@ -1,55 +1,95 @@
-"""References under concurrent submissions on PostgreSQL: each submission takes the fund's next number in one
-statement while holding the counter's row until it commits, so twenty at once get twenty consecutive
-numbers, none shared and none skipped."""
+"""Twenty groups submit at the same moment on PostgreSQL: twenty distinct, consecutive references.
+
+The submissions commit for real, and a submitted application's snapshot and audit trail can never be deleted,
+so the race runs in a scratch database of its own, created for the test and dropped after it."""
 
 import threading
-from datetime import UTC, datetime
+import uuid
+from collections.abc import Iterator
 
 import pytest
-from sqlalchemy import delete
+from flask import Flask
+from flask_migrate import upgrade
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
 
-from grantsfund.applications import submission
-from grantsfund.applications.models import ReferenceCounter
+from grantsfund import create_app
+from grantsfund.applications import services, submission
+from grantsfund.common.actor import Actor
 from grantsfund.extensions import db
-from grantsfund.rounds.models import Fund
+from tests.applications import factories
 
 SUBMISSIONS = 20
 
 
+@pytest.fixture
+def scratch_app(app: Flask, tmp_path) -> Iterator[Flask]:
+    """The app on a fresh, migrated PostgreSQL database of its own."""
+    main_url = make_url(str(db.engine.url))
+    name = f"race_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(main_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    scratch = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": main_url.set(database=name).render_as_string(hide_password=False),
+            "UPLOAD_DIR": str(tmp_path / "uploads"),
+            "MAIL_FILE_DIR": str(tmp_path / "mail"),
+            "SERVER_NAME": None,
+            # Every submission holds a connection while it waits for the others.
+            "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "pool_size": SUBMISSIONS + 2},
+        },
+        env_name="test",
+    )
+    try:
+        with scratch.app_context():
+            upgrade()
+        yield scratch
+    finally:
+        with scratch.app_context():
+            db.engine.dispose()
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
 @pytest.mark.postgresql_only
 @pytest.mark.real_commits
-def test_twenty_concurrent_submissions_get_twenty_consecutive_references(app):
-    # Made directly: the service would load the theme library and audit it, for real, for every later test.
-    fund = Fund(name="Reference Race Fund", code="RRF", description="")
-    db.session.add(fund)
-    db.session.commit()
-    fund_id, code = fund.id, fund.code
-    db.session.remove()
-    now = datetime(2026, 6, 1, 12, tzinfo=UTC)
+def test_twenty_concurrent_submissions_get_twenty_consecutive_references(scratch_app, make_user):
+    with scratch_app.app_context():
+        round_ = factories.open_round(make_user, name="Race round")
+        ready = []
+        for number in range(SUBMISSIONS):
+            member = make_user(full_name=f"Racer {number}")
+            group = factories.group(member, name=f"Race group {number}")
+            ready.append((factories.complete(factories.draft(round_, group, member), member).id, member.id))
+        code = round_.fund.code
+        db.session.commit()
+        db.session.remove()
+
     start = threading.Barrier(SUBMISSIONS)
     references: list[str] = []
     errors: list[Exception] = []
 
-    def submit() -> None:
-        with app.app_context():
+    def submit(application_id: int, user_id: int) -> None:
+        with scratch_app.app_context():
             try:
-                start.wait(10)
-                references.append(submission.allocate_reference(db.session.get(Fund, fund_id), now=now))
+                application = services.get_application(application_id)
+                member = db.session.get(type(application.created_by), user_id)
+                start.wait(120)
+                submission.submit_application(application, actor=Actor(member))
                 db.session.commit()
+                references.append(application.reference)
             except Exception as error:  # noqa: BLE001 - the assertion below reports it
                 errors.append(error)
             finally:
                 db.session.remove()
 
-    threads = [threading.Thread(target=submit) for _ in range(SUBMISSIONS)]
+    threads = [threading.Thread(target=submit, args=pair) for pair in ready]
     for thread in threads:
         thread.start()
     for thread in threads:
-        thread.join(30)
-    try:
-        assert errors == []
-        assert sorted(references) == [f"{code}-2026-{number:04d}" for number in range(1, SUBMISSIONS + 1)]
-    finally:
-        db.session.execute(delete(ReferenceCounter).where(ReferenceCounter.fund_id == fund_id))
-        db.session.execute(delete(Fund).where(Fund.id == fund_id))
-        db.session.commit()
+        thread.join(180)
+    assert errors == []
+    year = references[0].split("-")[1]
+    assert sorted(references) == [f"{code}-{year}-{number:04d}" for number in range(1, SUBMISSIONS + 1)]
