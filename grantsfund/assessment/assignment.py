@@ -286,3 +286,38 @@ def declare(
     )
     db.session.flush()
     return assignment
+
+
+def record_interest(
+    assessor: User,
+    organisation_id: int,
+    *,
+    reason: str,
+    actor: Actor,
+    now: datetime | None = None,
+) -> DeclaredInterest:
+    """An interest known before any assignment (from the council's register of interests): the suggestion
+    never proposes the assessor for the group's bids, and assigning them by hand is refused."""
+    now = now or utcnow()
+    reason = reason.strip()
+    if not assessor.has_role(Role.ASSESSOR):
+        raise DomainError(f"{assessor.full_name} is not an assessor", field="assessor")
+    if not reason:
+        raise DomainError("Enter the interest", field="reason")
+    if len(reason) > MAX_REASON:
+        raise DomainError(f"Enter {MAX_REASON:,} characters or fewer", field="reason")
+    if conflicts([assessor.id], [organisation_id]):
+        raise DomainError(f"{assessor.full_name} already has a conflict with this group", field="organisation")
+    interest = DeclaredInterest(
+        assessor_id=assessor.id, organisation_id=organisation_id, reason=reason, declared_at=now
+    )
+    db.session.add(interest)
+    audit.record(
+        actor=actor,
+        action="assessment.interest_recorded",
+        obj=interest,
+        after={"assessor": assessor.email, "organisation_id": organisation_id, "reason": reason},
+        now=now,
+    )
+    db.session.flush()
+    return interest

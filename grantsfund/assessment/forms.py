@@ -276,3 +276,32 @@ class ModerationForm(BaseForm):
 
     def chosen_criterion(self) -> Any:
         return self._criteria[self.criterion.data]
+
+
+class InterestForm(BaseForm):
+    assessor = RadioField("Assessor", widget=GovRadioInput(), validate_choice=False)
+    organisation = RadioField("Group", widget=GovRadioInput(), validate_choice=False)
+    reason = TextAreaField(
+        "The interest",
+        widget=GovTextArea(),
+        validators=[Length(max=2000, message="Enter 2,000 characters or fewer")],
+        description="For example, from the council’s register of interests: ‘a trustee of the group’.",
+    )
+    submit = SubmitField("Record the interest", widget=GovSubmitInput())
+
+    def __init__(self, *args: Any, assessors: Sequence[Any] = (), groups: Sequence[Any] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.assessor.choices = [SelectChoice(str(a.id), a.full_name) for a in assessors]
+        self.organisation.choices = [SelectChoice(str(g.id), g.name) for g in groups]
+
+    def validate_assessor(self, field: RadioField) -> None:
+        if field.data not in {choice.value for choice in field.choices or []}:
+            raise ValidationError("Select the assessor")
+
+    def validate_organisation(self, field: RadioField) -> None:
+        if field.data not in {choice.value for choice in field.choices or []}:
+            raise ValidationError("Select the group")
+
+    def validate_reason(self, field: TextAreaField) -> None:
+        if not (field.data or "").strip():
+            raise ValidationError("Enter the interest")

@@ -91,6 +91,30 @@ def list_assignments(round_id: int) -> ResponseReturnValue:
     )
 
 
+@bp.route("/funds/rounds/<int:round_id>/assessors/interests", methods=["GET", "POST"])
+@policy.requires("assign_assessors")
+@commits
+def record_interest(round_id: int) -> ResponseReturnValue:
+    """An officer records an assessor's interest in a group with a bid in the round, before assigning."""
+    round_ = rounds.get_round(round_id)
+    policy.authorize(current_user, "assign_assessors", round_)
+    people = assignment.list_assessors()
+    groups = sorted({bid.organisation for bid in assignment.bids_to_assess(round_)}, key=lambda group: group.name)
+    form = forms.InterestForm(assessors=people, groups=groups)
+    if form.validate_on_submit():
+        person = next(a for a in people if str(a.id) == form.assessor.data)
+        try:
+            assignment.record_interest(
+                person, int(form.organisation.data), reason=form.reason.data, actor=current_actor()
+            )
+        except DomainError as error:
+            form.add_error(error.field, error.message)
+        else:
+            flash(f"{person.full_name}’s interest recorded: they will not be assigned that group’s bids.", "success")
+            return redirect(url_for(".list_assignments", round_id=round_.id))
+    return render_template("assessment/record_interest.html", round=round_, form=form)
+
+
 def _pairs(proposals: list[assignment.Proposal]) -> str:
     return ",".join(f"{p.application.id}-{p.assessor.id}" for p in proposals)
 

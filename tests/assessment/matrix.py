@@ -89,6 +89,9 @@ ASSIGNMENT_ROWS = [
     Row("assessment.show_assignment", _assignment("conflicted"), only(ASSESSOR, 404)),
 ]  # fmt: skip
 RANKING_ROWS = [
+    Row("assessment.record_interest", lambda o: f"/funds/rounds/{o['round']}/assessors/interests", only(OFFICER)),
+    Row("assessment.record_interest", lambda o: f"/funds/rounds/{o['round']}/assessors/interests", only(OFFICER),
+        "POST", {"assessor": "0"}),
     Row("assessment.show_ranking", lambda o: f"/funds/rounds/{o['round']}/ranking", only(OFFICER)),
     Row("assessment.moderate", lambda o: f"/funds/applications/{o['assessed']}/moderation", only(OFFICER)),
     Row("assessment.moderate", lambda o: f"/funds/applications/{o['assessed']}/moderation", only(OFFICER),

@@ -138,3 +138,16 @@ def test_suggestions_never_conflict_and_keep_loads_within_one(make_user, bids, p
         load = Counter(p.assessor.id for p in proposals)
         counts = [load[person.id] for person in everyone]
         assert max(counts) - min(counts) <= 1
+
+
+def test_an_interest_recorded_in_advance_keeps_the_assessor_off_the_groups_bids(round_, officer, make_user):
+    bid = eligible(round_, officer, make_user, name="Harbour Choir")
+    ann, ben = assessors(make_user, "Ann Assessor", "Ben Assessor")
+    with pytest.raises(DomainError, match="Enter the interest"):
+        assignment.record_interest(ann, bid.organisation_id, reason=" ", actor=officer)
+    assignment.record_interest(ann, bid.organisation_id, reason="A trustee of the choir", actor=officer)
+    with pytest.raises(DomainError, match="already has a conflict"):
+        assignment.record_interest(ann, bid.organisation_id, reason="Again", actor=officer)
+    assert [p.assessor for p in assignment.suggest(round_)] == [ben]
+    with pytest.raises(DomainError, match="declared an interest: A trustee of the choir"):
+        assignment.assign(bid, ann, due_on=due(), actor=officer)

@@ -176,3 +176,17 @@ def test_the_moderation_form_never_answers_with_a_server_error(officer_client, r
     url = f"/funds/applications/{bid.id}/moderation"
     values = [str(round_.criteria[0].id), "0", "5", "6", "-1", "Agreed"]
     assert_no_server_error(officer_client, url, ["criterion", "score", "reason"], extra_values=values)
+
+
+def test_an_officer_records_an_interest_before_assigning(officer_client, round_, bid, make_user):
+    [ann] = assessors(make_user, "Ann Assessor")
+    url = f"/funds/rounds/{round_.id}/assessors/interests"
+    response = officer_client.submit(url, {"assessor": str(ann.id), "organisation": str(bid.organisation_id)})
+    assert error_messages(response) == ["Enter the interest"]
+    response = officer_client.submit(
+        url, {"assessor": str(ann.id), "organisation": str(bid.organisation_id), "reason": "A trustee"}
+    )
+    assert response.headers["Location"] == f"/funds/rounds/{round_.id}/assessors"
+    shown = page(officer_client.get(f"/funds/applications/{bid.id}/assessors"))
+    assert "Ann Assessor: declared an interest: A trustee" in shown.get_text()
+    assert_no_server_error(officer_client, url, ["assessor", "organisation", "reason"], extra_values=[str(ann.id)])
