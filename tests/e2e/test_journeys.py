@@ -104,26 +104,28 @@ def test_an_administrator_gives_a_role_and_invites_staff_who_accept(
     admin = make_live_user(
         email="ada.admin@example.gov.uk", full_name="Ada Admin", password=ADMIN_PASSWORD, roles={Role.ADMINISTRATOR}
     )
-    make_live_user(email="priya.shah@example.org", full_name="Priya Shah", password=PASSWORD, roles={Role.APPLICANT})
+    make_live_user(
+        email="leila.haddad@example.org", full_name="Leila Haddad", password=PASSWORD, roles={Role.APPLICANT}
+    )
 
     sign_in(page, admin, ADMIN_PASSWORD, screenshot_prefix="b01")
     page.get_by_role("link", name="Users").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Users")
     check_page(page, "b02-users")
 
-    page.get_by_role("link", name="Priya Shah").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Priya Shah")
+    page.get_by_role("link", name="Leila Haddad").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Leila Haddad")
     check_page(page, "b03-user")
     page.get_by_label("Assessor").check()
     page.get_by_role("button", name="Save roles").click()
-    assert "Roles for Priya Shah saved" in success_banner(page)
+    assert "Roles for Leila Haddad saved" in success_banner(page)
     expect(page.get_by_label("Assessor")).to_be_checked()
     expect(page.get_by_label("Applicant")).to_be_checked()
     check_page(page, "b04-user-roles-saved")
 
     page.get_by_role("link", name="Back to users").click()
-    priya = page.get_by_role("row").filter(has=page.get_by_role("link", name="Priya Shah"))
-    expect(priya).to_contain_text("Applicant, Assessor")
+    leila = page.get_by_role("row").filter(has=page.get_by_role("link", name="Leila Haddad"))
+    expect(leila).to_contain_text("Applicant, Assessor")
     check_page(page, "b05-users-after-roles")
 
     page.get_by_role("button", name="Invite a member of staff").click()  # a link styled, and announced, as a button
