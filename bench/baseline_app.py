@@ -10,8 +10,14 @@
   its group with the ward, members and documents, every answer table and the snapshot), then the timeline's
   audit events with their actors; the snapshot's heading facts and sections and the timeline rendered as plain
   HTML.
+- /funds/rounds/<id>/ranking: the round with its criteria, its bids in a ranked status with their groups, their
+  submitted score sheets with the assignments and assessors, the sheets' scores and the agreed scores, one
+  statement each however many bids; grantsfund/assessment/ranking.py's rules applied to them (weighted scores as
+  exact fractions, agreed scores in place of the assessors' mean, the tie rule, the running total against the
+  budget, each bid's explanation) and the assessors' calibration from the same rows; a plain table of each.
 
-Same database file, same engine options, the same statements, and equivalent HTML rendered with plain Jinja.
+Same database file, same engine options, the same statements (for the ranking, the same rows in a constant
+number of statements: see bench/README.md), and equivalent HTML rendered with plain Jinja.
 Nothing else: no GOV.UK macros or layout, no sign-in, no CSRF, no policy, no forms, no security headers, no
 extensions.
 """
@@ -21,8 +27,11 @@ from __future__ import annotations
 import csv
 import io
 import math
+from collections import Counter, defaultdict
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from fractions import Fraction
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -31,7 +40,16 @@ from jinja2 import DictLoader
 from markupsafe import Markup, escape
 from sqlalchemy import JSON, Column, ForeignKey, String, Table, cast, create_engine, func, select
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import DeclarativeBase, Mapped, Session, contains_eager, mapped_column, relationship, selectinload
+from sqlalchemy.orm import (
+    DeclarativeBase,
+    Mapped,
+    Session,
+    contains_eager,
+    mapped_column,
+    relationship,
+    selectinload,
+    undefer_group,
+)
 
 PER_PAGE = 50
 ROLE_LABELS = {
@@ -164,6 +182,49 @@ APPLICATION_HTML = """<!DOCTYPE html>
 </html>
 """
 
+RANKING_HTML = """<!DOCTYPE html>
+<html lang="en">
+<head><meta charset="utf-8"><title>Ranking</title></head>
+<body>
+<p>{{ round.name }}</p>
+<h1>Ranking</h1>
+<p>Budget: {{ (round.budget_pence or 0) | money }}.</p>
+<table>
+  <thead><tr><th>Rank</th><th>Bid</th><th>Score</th><th>Requested</th><th>Running total</th><th>Why</th></tr></thead>
+  <tbody>
+  {% for result in results %}
+    {% set bid = result.application %}
+    <tr>
+      <td>{{ result.rank or "–" }}</td>
+      <td><a href="{{ url_for('moderate', application_id=bid.id) }}">{{ bid.reference }}</a><br>
+        {{- bid.organisation.name }}
+        {%- if result.failed %}<br><strong>Essential failed</strong>{% endif %}
+        {%- if result.needs_moderation %}<br><strong>Needs moderation</strong>{% endif %}</td>
+      <td>{{ result.weighted | percent }}</td>
+      <td>{{ (bid.amount_requested_pence or 0) | money }}</td>
+      <td>{% if result.rank %}{{ result.running_total_pence | money }}<br>
+        {%- if result.within_budget %}<strong>Within budget</strong>{% else %}<strong>Over budget</strong>{% endif %}
+        {%- endif %}</td>
+      <td><details><summary>Explanation</summary><ul>
+        {%- for line in result.explanation %}<li>{{ line }}</li>{% endfor %}</ul></details></td>
+    </tr>
+  {% endfor %}
+  </tbody>
+</table>
+<h2>Assessor calibration</h2>
+<table>
+  <thead><tr><th>Assessor</th><th>Scores given</th><th>Mean score</th><th>Difference from others</th></tr></thead>
+  <tbody>
+  {% for row in calibration %}
+    <tr><td>{{ row.assessor }}</td><td>{{ row.scores }}</td><td>{{ "%.2f" | format(row.mean) }}</td>
+      <td>{{ "%+.2f" | format(row.difference) if row.difference is not none else "–" }}</td></tr>
+  {% endfor %}
+  </tbody>
+</table>
+</body>
+</html>
+"""
+
 LONDON = ZoneInfo("Europe/London")
 STATUSES = ("draft", "submitted", "eligible", "ineligible", "in_assessment", "at_panel", "approved", "declined",
             "deferred", "withdrawn")  # fmt: skip
@@ -286,6 +347,11 @@ class Round(Base):
     fund_id: Mapped[int] = mapped_column(ForeignKey("funds.id"))
     name: Mapped[str] = mapped_column(String(200))
     status: Mapped[str] = mapped_column(String(40))
+    # What the ranking needs; deferred, so the other pages' statements are as they were.
+    budget_pence: Mapped[int | None] = mapped_column(deferred=True, deferred_group="assessment")
+    assessors_per_bid: Mapped[int] = mapped_column(deferred=True, deferred_group="assessment")
+    moderation_spread: Mapped[int] = mapped_column(deferred=True, deferred_group="assessment")
+    essential_threshold: Mapped[int] = mapped_column(deferred=True, deferred_group="assessment")
 
     fund: Mapped[Fund] = relationship()
     themes: Mapped[list[Theme]] = relationship(secondary=round_themes, order_by=(Theme.position, Theme.id))
@@ -293,6 +359,18 @@ class Round(Base):
         secondary=round_indicators, order_by=(Indicator.position, Indicator.id)
     )
     questions: Mapped[list[EligibilityQuestion]] = relationship(order_by=EligibilityQuestion.position)
+    criteria: Mapped[list[Criterion]] = relationship(order_by="Criterion.position")
+
+
+class Criterion(Base):
+    __tablename__ = "criteria"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id"))
+    position: Mapped[int]
+    name: Mapped[str] = mapped_column(String(200))
+    weight: Mapped[int]
+    essential: Mapped[bool]
 
 
 class Ward(Base):
@@ -454,6 +532,57 @@ class InformationRequest(Base):
     answered_at: Mapped[datetime | None]
 
 
+class Assignment(Base):
+    __tablename__ = "assessment_assignments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"))
+    assessor_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    status: Mapped[str] = mapped_column(String(40))
+    due_on: Mapped[date]
+    reason: Mapped[str]
+    assigned_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    assigned_at: Mapped[datetime]
+    declared_at: Mapped[datetime | None]
+
+    assessor: Mapped[User] = relationship(foreign_keys=[assessor_id])
+
+
+class ScoreSheet(Base):
+    __tablename__ = "assessment_score_sheets"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assignment_id: Mapped[int] = mapped_column(ForeignKey("assessment_assignments.id"))
+    recommendation: Mapped[str | None] = mapped_column(String(40))
+    summary: Mapped[str | None]
+    updated_at: Mapped[datetime]
+    submitted_at: Mapped[datetime | None]
+
+    assignment: Mapped[Assignment] = relationship()
+
+
+class CriterionScore(Base):
+    __tablename__ = "assessment_criterion_scores"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sheet_id: Mapped[int] = mapped_column(ForeignKey("assessment_score_sheets.id"))
+    criterion_id: Mapped[int] = mapped_column(ForeignKey("criteria.id"))
+    score: Mapped[int | None]
+    comment: Mapped[str]
+
+
+class ModeratedScore(Base):
+    __tablename__ = "assessment_moderated_scores"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"))
+    criterion_id: Mapped[int] = mapped_column(ForeignKey("criteria.id"))
+    score: Mapped[int]
+    reason: Mapped[str]
+    moderator_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    moderated_at: Mapped[datetime]
+
+
 def _money(pence: int) -> str:
     pounds, remainder = divmod(pence, 100)
     return f"£{pounds:,}.{remainder:02d}"
@@ -503,6 +632,142 @@ def _timeline(session: Session, application_id: int) -> list[dict[str, Any]]:
     ]
 
 
+# The ranking: grantsfund/assessment/ranking.py's rules, computed once per bid.
+
+RANKED = ("in_assessment", "at_panel", "deferred")
+MAX_SCORE = 5
+LIFTS, LOWERS = 4, 2
+RECOMMENDATIONS = {"fund": "Fund", "fund_with_conditions": "Fund with conditions", "do_not_fund": "Do not fund"}
+
+
+@dataclass
+class Ranked:
+    application: Application
+    weighted: Fraction | None
+    failed: bool  # an essential criterion below the pass mark
+    needs_moderation: bool
+    explanation: list[str]
+    rank: int | None = None
+    running_total_pence: int = 0
+    within_budget: bool = False
+
+
+@dataclass(frozen=True)
+class Calibrated:
+    assessor: str
+    scores: int
+    mean: Fraction
+    difference: Fraction | None
+
+
+def _score_text(value: Fraction) -> str:
+    return str(int(value)) if value.denominator == 1 else f"{float(value):.1f}"
+
+
+def _percent(value: Fraction | None) -> str:
+    return "–" if value is None else f"{float(value):.1f}%"
+
+
+def _rank_bid(
+    round_: Round, bid: Application, sheets: list[ScoreSheet], scores: dict[int, list[CriterionScore]],
+    agreed: dict[tuple[int, int], ModeratedScore],
+) -> Ranked:  # fmt: skip
+    given: dict[int, list[int]] = defaultdict(list)  # by criterion
+    for sheet in sheets:
+        for row in scores[sheet.id]:
+            if row.score is not None:
+                given[row.criterion_id].append(row.score)
+    # (criterion, the assessors' scores, the agreed score, the score that counts) for each criterion
+    rows = []
+    for criterion in round_.criteria:
+        marks, moderator = given[criterion.id], agreed.get((bid.id, criterion.id))
+        mean = Fraction(sum(marks), len(marks)) if marks else None
+        rows.append((criterion, marks, moderator, Fraction(moderator.score) if moderator else mean))
+    scored = [(criterion, score) for criterion, _, _, score in rows if score is not None]
+    failed = [c.name for c, score in scored if c.essential and score < round_.essential_threshold]
+    spreads = [(c.name, max(marks) - min(marks)) for c, marks, moderator, _ in rows if marks and moderator is None]
+    differ = [(name, spread) for name, spread in spreads if spread >= round_.moderation_spread]
+    lifted = "; ".join(f"{c.name} ({_score_text(score)})" for c, score in scored if score >= LIFTS)
+    lowered = "; ".join(f"{c.name} ({_score_text(score)})" for c, score in scored if score <= LOWERS)
+    lines = ([f"Lifted by {lifted}"] if lifted else []) + ([f"Lowered by {lowered}"] if lowered else [])
+    lines += [f"Essential criterion below the pass mark of {round_.essential_threshold}: {name}" for name in failed]
+    lines += [f"Assessors differ by {spread} on {name}: needs moderation" for name, spread in differ]
+    lines += [f"Moderated: {c.name} agreed at {a.score} ({a.reason})" for c, _, a, _ in rows if a is not None]
+    if recommendations := Counter(sheet.recommendation for sheet in sheets if sheet.recommendation):
+        lines.append(
+            "Recommendations: "
+            + ", ".join(f"{count} {RECOMMENDATIONS[value].lower()}" for value, count in sorted(recommendations.items()))
+        )
+    complete = len(sheets) >= round_.assessors_per_bid
+    if not complete:
+        lines.append(f"{len(sheets)} of {round_.assessors_per_bid} assessments in")
+    possible = sum(criterion.weight for criterion in round_.criteria) * MAX_SCORE
+    return Ranked(
+        application=bid,
+        weighted=sum((c.weight * score for c, score in scored), Fraction(0)) * 100 / possible
+        if complete and possible and scored and len(scored) == len(rows)
+        else None,
+        failed=bool(failed),
+        needs_moderation=bool(differ),
+        explanation=lines,
+    )
+
+
+def _tie_order(result: Ranked) -> tuple[bool, Fraction, bool, int, bool, datetime, str]:
+    bid = result.application
+    return (
+        result.weighted is None,
+        -(result.weighted or Fraction(0)),
+        result.failed,
+        bid.amount_requested_pence or 0,
+        bid.submitted_at is None,
+        bid.submitted_at or datetime.min,
+        bid.reference or "",
+    )
+
+
+def _ranking(
+    round_: Round, bids: list[Application], sheets: dict[int, list[ScoreSheet]],
+    scores: dict[int, list[CriterionScore]], agreed: dict[tuple[int, int], ModeratedScore],
+) -> list[Ranked]:  # fmt: skip
+    ordered = sorted((_rank_bid(round_, bid, sheets[bid.id], scores, agreed) for bid in bids), key=_tie_order)
+    total = 0
+    for position, result in enumerate(ordered, start=1):
+        if result.weighted is None:
+            continue
+        result.rank = position
+        total += result.application.amount_requested_pence or 0
+        result.running_total_pence = total
+        result.within_budget = round_.budget_pence is not None and total <= round_.budget_pence
+    return ordered
+
+
+def _calibration(sheets: dict[int, list[ScoreSheet]], scores: dict[int, list[CriterionScore]]) -> list[Calibrated]:
+    marks: dict[tuple[int, int], dict[str, int]] = defaultdict(dict)  # (bid, criterion) -> assessor -> score
+    for bid_id, bid_sheets in sheets.items():
+        for sheet in bid_sheets:
+            for row in scores[sheet.id]:
+                if row.score is not None:
+                    marks[(bid_id, row.criterion_id)][sheet.assignment.assessor.full_name] = row.score
+    given: dict[str, list[int]] = defaultdict(list)
+    differences: dict[str, list[Fraction]] = defaultdict(list)
+    for by_assessor in marks.values():
+        for name, score in by_assessor.items():
+            given[name].append(score)
+            others = [other for who, other in by_assessor.items() if who != name]
+            if others:
+                differences[name].append(score - Fraction(sum(others), len(others)))
+    return [
+        Calibrated(
+            assessor=name,
+            scores=len(scores),
+            mean=Fraction(sum(scores), len(scores)),
+            difference=Fraction(sum(differences[name]), len(differences[name])) if differences[name] else None,
+        )
+        for name, scores in sorted(given.items())
+    ]
+
+
 def _cell(text: str) -> str:
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
@@ -525,7 +790,12 @@ def create_app(database_uri: str) -> tuple[Flask, Engine]:
     engine = create_engine(database_uri, pool_pre_ping=True)
     app = Flask(__name__)
     app.jinja_loader = DictLoader(
-        {"users.html": USERS_HTML, "applications.html": APPLICATIONS_HTML, "application.html": APPLICATION_HTML}
+        {
+            "users.html": USERS_HTML,
+            "applications.html": APPLICATIONS_HTML,
+            "application.html": APPLICATION_HTML,
+            "ranking.html": RANKING_HTML,
+        }
     )
     app.add_template_filter(lambda value: ROLE_LABELS[value], "role_label")
     app.add_template_filter(_money, "money")
@@ -534,6 +804,7 @@ def create_app(database_uri: str) -> tuple[Flask, Engine]:
     app.add_template_filter(_london_datetime, "london_datetime")
     app.add_template_filter(lambda text: _london_datetime(datetime.fromisoformat(text)), "iso_london_datetime")
     app.add_template_filter(_lines, "lines")
+    app.add_template_filter(_percent, "percent")
 
     @app.get("/admin/users")
     def list_users() -> str:
@@ -615,7 +886,80 @@ def create_app(database_uri: str) -> tuple[Flask, Engine]:
                 timeline=_timeline(session, application_id),
             )
 
+    @app.get("/funds/rounds/<int:round_id>/ranking")
+    def show_ranking(round_id: int) -> str:
+        with Session(engine) as session:
+            rows = _load_ranking(session, round_id)
+            return render_template(
+                "ranking.html",
+                round=rows.round,
+                results=_ranking(rows.round, rows.bids, rows.sheets, rows.scores, rows.agreed),
+                calibration=_calibration(rows.sheets, rows.scores),
+            )
+
+    @app.get("/funds/applications/<int:application_id>/moderation")
+    def moderate(application_id: int) -> str:
+        return ""  # only here so the ranking's links are built with url_for, as grantsfund's are
+
     return app, engine
+
+
+@dataclass
+class RankingRows:
+    round: Round  # with its criteria
+    bids: list[Application]  # with their groups
+    sheets: dict[int, list[ScoreSheet]]  # each bid's submitted ones, with the assignment and assessor
+    scores: dict[int, list[CriterionScore]]  # by sheet
+    agreed: dict[tuple[int, int], ModeratedScore]  # the latest by (bid, criterion)
+
+
+def _load_ranking(session: Session, round_id: int) -> RankingRows:
+    """What the ranking reads, in one statement each (two for the round and its criteria), however many bids:
+    the round's bids in a ranked status with their groups joined in; their submitted score sheets with the
+    assignment and assessor joined in; those sheets' scores; the agreed scores."""
+    round_ = session.execute(
+        select(Round).options(undefer_group("assessment"), selectinload(Round.criteria)).where(Round.id == round_id)
+    ).scalar_one()
+    in_round = (Application.round_id == round_id, Application.status.in_(RANKED))
+    bids = list(
+        session.scalars(
+            select(Application)
+            .join(Organisation, Application.organisation_id == Organisation.id)
+            .options(contains_eager(Application.organisation))
+            .where(*in_round)
+        )
+    )
+    submitted = (Assignment.status == "accepted", ScoreSheet.submitted_at.is_not(None), *in_round)
+    sheets: dict[int, list[ScoreSheet]] = defaultdict(list)
+    for sheet in session.scalars(
+        select(ScoreSheet)
+        .join(Assignment, ScoreSheet.assignment_id == Assignment.id)
+        .join(User, Assignment.assessor_id == User.id)
+        .join(Application, Assignment.application_id == Application.id)
+        .options(contains_eager(ScoreSheet.assignment).contains_eager(Assignment.assessor).lazyload("*"))
+        .where(*submitted)
+        .order_by(ScoreSheet.id)
+    ):
+        sheets[sheet.assignment.application_id].append(sheet)
+    scores: dict[int, list[CriterionScore]] = defaultdict(list)
+    for row in session.scalars(
+        select(CriterionScore)
+        .join(ScoreSheet, CriterionScore.sheet_id == ScoreSheet.id)
+        .join(Assignment, ScoreSheet.assignment_id == Assignment.id)
+        .join(Application, Assignment.application_id == Application.id)
+        .where(*submitted)
+    ):
+        scores[row.sheet_id].append(row)
+    agreed = {
+        (row.application_id, row.criterion_id): row  # later ones replace earlier
+        for row in session.scalars(
+            select(ModeratedScore)
+            .join(Application, ModeratedScore.application_id == Application.id)
+            .where(*in_round)
+            .order_by(ModeratedScore.moderated_at, ModeratedScore.id)
+        )
+    }
+    return RankingRows(round_, bids, sheets, scores, agreed)
 
 
 def _export(engine: Engine) -> Iterator[str]:

@@ -1,11 +1,12 @@
 """Benchmark: what grantsfund's framework layers cost on its pages, against a bare Flask baseline.
 
 One run builds a temporary SQLite database (users, and 10,000 submitted applications with their answers, snapshots
-and audit events), serves grantsfund and bench/baseline_app.py from it with gunicorn (one worker each), signs in to
-grantsfund through the real sign-in form, then drives each target on both apps with the same client, in
-alternating rounds: the administrators' list of users, the grants officers' list of applications, the CSV export
-of every application, and one application's page (a different application each request). It prints
-throughput, latency, CPU time and SQL queries per request for each, with the ratios grantsfund / baseline.
+and audit events, 2,000 of this year's in assessment with their assessors' scores), serves grantsfund and
+bench/baseline_app.py from it with gunicorn (one worker each), signs in to grantsfund through the real sign-in
+form, then drives each target on both apps with the same client, in alternating rounds: the administrators' list
+of users, the grants officers' list of applications, the CSV export of every application, one application's page
+(a different application each request), and the ranking of the round in assessment. It prints throughput,
+latency, CPU time and SQL queries per request for each, with the ratios grantsfund / baseline.
 
 There are no thresholds: it exits 0 whenever the measurement completed. See bench/README.md.
 """
@@ -71,12 +72,23 @@ class Data:
     snapshots: int
     events: int  # audit events about the applications
     members: int  # group memberships
+    ranked_round: int  # the round whose ranking is measured
+    bids: int  # its bids in assessment
+    assessors: int
+    sheets: int  # submitted score sheets
+    scores: int  # criterion scores on them
+    moderated: int  # agreed scores
+    assessing_seconds: float  # how long adding the assessment took, of the whole build
 
 
-def build_database(database: Path, scratch: Path, user_count: int, application_count: int, seed: int) -> Data:
-    """Migrate a fresh database and fill it: an administrator, a grants officer, `user_count` other people, and
-    `application_count` submitted applications (bench/application_data.py)."""
+def build_database(
+    database: Path, scratch: Path, user_count: int, application_count: int, bid_count: int, seed: int
+) -> Data:
+    """Migrate a fresh database and fill it: an administrator, a grants officer, `user_count` other people,
+    `application_count` submitted applications (bench/application_data.py), and `bid_count` of this year's in
+    assessment, scored and partly moderated (bench/assessment_data.py)."""
     from application_data import add_applications
+    from assessment_data import add_assessments
     from flask_migrate import upgrade
 
     from grantsfund import create_app
@@ -136,7 +148,19 @@ def build_database(database: Path, scratch: Path, user_count: int, application_c
             applicants=[(user.id, user.full_name) for user in users if user.has_role(Role.APPLICANT)],
             rng=rng,
         )
+        assessing = time.monotonic()
+        assessed = add_assessments(
+            bid_count,
+            officer_id=users[1].id,
+            assessors=[
+                (user.id, user.full_name)
+                for user in users
+                if user.has_role(Role.ASSESSOR) and user.password_hash and not user.disabled_at
+            ],
+            rng=rng,
+        )
         db.session.commit()
+        assessing = time.monotonic() - assessing
         grants = sum(len(user.role_grants) for user in users)
         db.session.remove()
         db.engine.dispose()
@@ -149,6 +173,13 @@ def build_database(database: Path, scratch: Path, user_count: int, application_c
         snapshots=added.snapshots,
         events=added.events,
         members=added.members,
+        ranked_round=assessed.round_id,
+        bids=assessed.bids,
+        assessors=assessed.assessors,
+        sheets=assessed.sheets,
+        scores=assessed.scores,
+        moderated=assessed.moderated,
+        assessing_seconds=assessing,
     )
 
 
@@ -228,6 +259,41 @@ def _same_application(sections: int) -> Callable[[dict[str, bytes]], str | None]
     return check
 
 
+def _table_rows(text: str) -> list[list[str]]:
+    """Each table row with cells, as its cells' text: tags as spaces, entities decoded, whitespace collapsed."""
+    return [
+        [" ".join(html.unescape(re.sub(r"<[^>]*>", " ", cell)).split()) for cell in cells]
+        for row in re.findall(r"<tr\b[^>]*>(.*?)</tr>", text, re.DOTALL)
+        if (cells := re.findall(r"<td\b[^>]*>(.*?)</td>", row, re.DOTALL))
+    ]
+
+
+def _same_ranking(bids: int, assessors: int) -> Callable[[dict[str, bytes]], str | None]:
+    """Both pages rank the same bids in the same order and say the same about each (rank, reference and group,
+    the tags, the score, the amount, the running total and whether it is within budget, the explanation), and
+    give the same calibration for each assessor."""
+
+    def check(bodies: dict[str, bytes]) -> str | None:
+        shown = {}
+        for name, body in bodies.items():
+            rows = _table_rows(body.decode())
+            ranked, calibrated = [row for row in rows if len(row) == 6], [row for row in rows if len(row) == 4]
+            references = [re.match(r"[A-Z0-9]+-\d{4}-\d{4,}", row[1]) for row in ranked]
+            if len(ranked) != bids or not all(references) or len(calibrated) != assessors:
+                return f"{name} shows {len(ranked)} bids (not {bids}) or {len(calibrated)} assessors (not {assessors})"
+            shown[name] = (ranked, calibrated)
+        (first_ranked, first_calibrated), *others = shown.values()
+        for other_ranked, other_calibrated in others:
+            for number, (mine, theirs) in enumerate(zip(first_ranked, other_ranked, strict=True), start=1):
+                if mine != theirs:
+                    return f"the pages differ at bid {number} of the ranking: {mine} and {theirs}"
+            if first_calibrated != other_calibrated:
+                return f"the pages calibrate differently: {first_calibrated} and {other_calibrated}"
+        return None
+
+    return check
+
+
 def application_paths(data: Data, seed: int, count: int = 1000) -> tuple[str, ...]:
     """`count` different applications in a random order, fixed by the seed: the page target's requests."""
     ids = random.Random(seed).sample(range(1, data.applications + 1), min(count, data.applications))
@@ -282,6 +348,19 @@ def targets(args: argparse.Namespace, data: Data) -> list[Target]:
             "from the audit log",
             check=_same_application(sections=9),
             checked=5,
+        ),
+        Target(
+            name="ranking page",
+            paths=(f"/funds/rounds/{data.ranked_round}/ranking",),
+            who=OFFICER_EMAIL,
+            requests=args.ranking_requests,
+            warmup=2,
+            description=f"GET /funds/rounds/<id>/ranking: a round's {data.bids:,} bids in assessment, each scored by "
+            f"{data.sheets // max(data.bids, 1)} of {data.assessors} assessors on "
+            f"{data.scores // max(data.sheets, 1)} criteria ({data.scores:,} scores, {data.moderated:,} agreed by a "
+            "moderator), ranked by weighted score with the tie rule, the running total against the budget and each "
+            "bid's explanation; and the assessors' calibration",
+            check=_same_ranking(data.bids, data.assessors),
         ),
     ]
 
@@ -602,8 +681,9 @@ def report(
             "p95": percentile(latencies, 95) * 1000,
             "cpu": statistics.median([cpu for batch in runs for cpu in batch.cpu]) * 1000,
         }
+    slow = min(summary[name]["rps"] for name in (ours, theirs)) < 10
     rows = [
-        ("requests/second", "rps", "{:.1f}"),
+        ("requests/second", "rps", "{:.3f}" if slow else "{:.1f}"),  # three decimals when a request takes a while
         ("p50 latency (ms)", "p50", "{:.2f}"),
         ("p95 latency (ms)", "p95", "{:.2f}"),
         ("app CPU p50 (ms)", "cpu", "{:.2f}"),
@@ -660,8 +740,10 @@ def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--users", type=int, default=500, help="users besides the two staff who sign in (500)")
     parser.add_argument("--applications", type=int, default=10_000, help="submitted applications (10,000)")
+    parser.add_argument("--bids", type=int, default=2000, help="this year's bids in assessment, ranked (2,000)")
     parser.add_argument("--rounds", type=int, default=10, help="measured rounds (default 10)")
     parser.add_argument("--requests", type=int, default=50, help="page requests per app per round (default 50)")
+    parser.add_argument("--ranking-requests", type=int, default=2, help="rankings per app per round (default 2)")
     parser.add_argument("--export-requests", type=int, default=4, help="exports per app per round (default 4)")
     parser.add_argument("--concurrency", type=int, default=2, help="client threads (default 2)")
     parser.add_argument("--warmup", type=int, default=40, help="unmeasured page requests per app first (default 40)")
@@ -697,8 +779,11 @@ def main() -> int:
         scratch = Path(scratch_name)
         database = scratch / "bench.sqlite"
         print(f"Building a SQLite database in {scratch} ...", flush=True)
-        data = build_database(database, scratch, args.users, args.applications, args.seed)
-        print(f"  built in {time.monotonic() - began:.1f}s", flush=True)
+        data = build_database(database, scratch, args.users, args.applications, args.bids, args.seed)
+        print(
+            f"  built in {time.monotonic() - began:.1f}s (the ranking's assessment in {data.assessing_seconds:.1f}s)",
+            flush=True,
+        )
         measured = targets(args, data)
 
         servers: list[Server] = []
@@ -721,13 +806,14 @@ def main() -> int:
 
         print()
         print("  grantsfund: signed in through the sign-in form (CSRF token, session cookie): an administrator for the")
-        print("              users page, a grants officer for the applications")
+        print("              users page, a grants officer for the applications and the ranking")
         print("  baseline:   bench/baseline_app.py, bare Flask + SQLAlchemy + plain Jinja, no sign-in")
         print(
             f"Data: temporary SQLite file, {data.users} users ({args.users} + 2 staff), {data.grants} role grants, "
             f"{data.applications:,} submitted applications with {data.links:,} theme and ward links, {data.answers:,} "
             f"rows of answers, {data.snapshots:,} snapshots and {data.events:,} audit events; {data.members:,} group "
-            "memberships"
+            f"memberships; {data.bids:,} of this year's bids in assessment with {data.sheets:,} submitted score sheets "
+            f"from {data.assessors} assessors, {data.scores:,} criterion scores and {data.moderated} agreed scores"
         )
         print(
             f"Servers: gunicorn {version('gunicorn')}, 1 worker, gthread with {args.concurrency} threads, "
@@ -735,8 +821,8 @@ def main() -> int:
         )
         print(
             f"Client: {args.concurrency} threads, http.client keep-alive connections; warm-up requests per app, then "
-            f"{args.rounds} rounds per target ({args.requests} page requests or {args.export_requests} exports per "
-            "app each), alternating which app goes first"
+            f"{args.rounds} rounds per target ({args.requests} page requests, {args.export_requests} exports or "
+            f"{args.ranking_requests} rankings per app each), alternating which app goes first"
         )
         print(f"Machine: {os.cpu_count()} CPUs, shared with the client; compare ratios, not absolute numbers\n")
         for target, batches, sizes, sql in results:

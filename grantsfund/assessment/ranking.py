@@ -16,15 +16,18 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 from fractions import Fraction
+from functools import cached_property
 
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import Select, select
+from sqlalchemy.orm import contains_eager, load_only, selectinload
 
+from grantsfund.accounts.models import User
 from grantsfund.applications import services as applications
 from grantsfund.applications.models import Application, ApplicationStatus
 from grantsfund.assessment.models import (
     Assignment,
     AssignmentStatus,
+    CriterionScore,
     ModeratedScore,
     Recommendation,
     ScoreSheet,
@@ -34,6 +37,7 @@ from grantsfund.common.actor import Actor
 from grantsfund.common.dates import utcnow
 from grantsfund.common.errors import DomainError
 from grantsfund.extensions import db
+from grantsfund.organisations.models import Organisation
 from grantsfund.rounds.models import SCORES, Criterion, Round
 
 MAX_SCORE = max(SCORES)
@@ -88,14 +92,14 @@ class BidResult:
     def complete(self) -> bool:
         return self.sheets_in >= self.sheets_needed
 
-    @property
+    @cached_property
     def weighted(self) -> Fraction | None:
         if not self.complete:
             return None
         scores = {r.criterion.id: r.score for r in self.criteria if r.score is not None}
         return weighted_percent([r.criterion for r in self.criteria], scores)
 
-    @property
+    @cached_property
     def needs_moderation(self) -> list[CriterionResult]:
         return [r for r in self.criteria if r.agreed is None and r.spread >= self.spread_limit]
 
@@ -103,7 +107,7 @@ class BidResult:
     def moderated(self) -> list[CriterionResult]:
         return [r for r in self.criteria if r.agreed is not None]
 
-    @property
+    @cached_property
     def failed_essentials(self) -> list[CriterionResult]:
         return [r for r in self.criteria if r.criterion.essential and r.score is not None and r.score < self.threshold]
 
@@ -145,59 +149,111 @@ def percent(value: Fraction | None) -> str:
     return "–" if value is None else f"{float(value):.1f}%"
 
 
-def _latest_agreed(application_ids: list[int]) -> dict[tuple[int, int], ModeratedScore]:
+def _latest_agreed(round_id: int, application_ids: list[int] | None) -> dict[tuple[int, int], ModeratedScore]:
+    query = (
+        select(ModeratedScore)
+        .options(selectinload(ModeratedScore.moderator))
+        .join(Application, Application.id == ModeratedScore.application_id)
+        .where(Application.round_id == round_id)
+        .order_by(ModeratedScore.moderated_at, ModeratedScore.id)
+    )
+    if application_ids is not None:
+        query = query.where(Application.id.in_(application_ids))
     agreed: dict[tuple[int, int], ModeratedScore] = {}
-    if application_ids:
-        for row in db.session.scalars(
-            select(ModeratedScore)
-            .options(selectinload(ModeratedScore.moderator))
-            .where(ModeratedScore.application_id.in_(application_ids))
-            .order_by(ModeratedScore.moderated_at, ModeratedScore.id)
-        ):
-            agreed[(row.application_id, row.criterion_id)] = row  # later ones replace earlier
+    for row in db.session.scalars(query):
+        agreed[(row.application_id, row.criterion_id)] = row  # later ones replace earlier
     return agreed
 
 
-def _submitted_sheets(application_ids: list[int]) -> dict[int, list[ScoreSheet]]:
-    sheets: dict[int, list[ScoreSheet]] = defaultdict(list)
-    if application_ids:
-        for sheet in db.session.scalars(
-            select(ScoreSheet)
-            .join(Assignment, Assignment.id == ScoreSheet.assignment_id)
-            .options(
-                selectinload(ScoreSheet.scores), selectinload(ScoreSheet.assignment).selectinload(Assignment.assessor)
-            )
-            .where(
-                Assignment.application_id.in_(application_ids),
-                Assignment.status == AssignmentStatus.ACCEPTED,
-                ScoreSheet.submitted_at.is_not(None),
-            )
-            .order_by(ScoreSheet.id)
-        ):
-            sheets[sheet.assignment.application_id].append(sheet)
+@dataclass(frozen=True)
+class Sheet:
+    """A submitted score sheet, as the ranking needs it: who, their recommendation, their scores."""
+
+    application_id: int
+    assessor_id: int
+    assessor: str
+    recommendation: Recommendation | None
+    scores: dict[int, int]  # criterion -> score
+
+
+def _submitted(round_id: int, application_ids: list[int] | None) -> Select[int, int, str, int, Recommendation | None]:
+    query = (
+        select(
+            Assignment.application_id, Assignment.assessor_id, User.full_name, ScoreSheet.id, ScoreSheet.recommendation
+        )
+        .join(ScoreSheet, ScoreSheet.assignment_id == Assignment.id)
+        .join(User, User.id == Assignment.assessor_id)
+        .join(Application, Application.id == Assignment.application_id)
+        .where(
+            Application.round_id == round_id,
+            Application.status.in_(RANKED_STATUSES),
+            Assignment.status == AssignmentStatus.ACCEPTED,
+            ScoreSheet.submitted_at.is_not(None),
+        )
+    )
+    if application_ids is not None:
+        query = query.where(Application.id.in_(application_ids))
+    return query
+
+
+def load_sheets(round_: Round, application_ids: list[int] | None = None) -> dict[int, list[Sheet]]:
+    """Every submitted sheet in the round (or for the given bids), by bid: two statements of plain rows,
+    however many bids, assessors and criteria."""
+    heads = db.session.execute(_submitted(round_.id, application_ids).order_by(ScoreSheet.id)).all()
+    sheet_ids = _submitted(round_.id, application_ids).with_only_columns(ScoreSheet.id).scalar_subquery()
+    scores: dict[int, dict[int, int]] = defaultdict(dict)
+    for sheet_id, criterion_id, score in db.session.execute(
+        select(CriterionScore.sheet_id, CriterionScore.criterion_id, CriterionScore.score).where(
+            CriterionScore.sheet_id.in_(sheet_ids), CriterionScore.score.is_not(None)
+        )
+    ):
+        if score is not None:
+            scores[sheet_id][criterion_id] = score
+    sheets: dict[int, list[Sheet]] = defaultdict(list)
+    for application_id, assessor_id, name, sheet_id, recommendation in heads:
+        sheets[application_id].append(Sheet(application_id, assessor_id, name, recommendation, scores[sheet_id]))
     return sheets
 
 
 def submitted_sheets_of(application: Application) -> list[ScoreSheet]:
-    return _submitted_sheets([application.id])[application.id]
+    """The bid's submitted sheets in full (scores with comments), for the moderation page."""
+    return list(
+        db.session.scalars(
+            select(ScoreSheet)
+            .join(Assignment, Assignment.id == ScoreSheet.assignment_id)
+            .options(
+                selectinload(ScoreSheet.scores), contains_eager(ScoreSheet.assignment).joinedload(Assignment.assessor)
+            )
+            .where(
+                Assignment.application_id == application.id,
+                Assignment.status == AssignmentStatus.ACCEPTED,
+                ScoreSheet.submitted_at.is_not(None),
+            )
+            .order_by(ScoreSheet.id)
+        )
+    )
 
 
-def results_for(round_: Round, bids: list[Application]) -> list[BidResult]:
+def results_for(
+    round_: Round, bids: list[Application], sheets: dict[int, list[Sheet]] | None = None
+) -> list[BidResult]:
     ids = [bid.id for bid in bids]
-    sheets, agreed = _submitted_sheets(ids), _latest_agreed(ids)
+    if sheets is None:
+        sheets = load_sheets(round_, ids)
+    agreed = _latest_agreed(round_.id, None if len(ids) > 1 else ids)
     results = []
     for bid in bids:
         by_criterion: dict[int, list[int]] = defaultdict(list)
-        for sheet in sheets[bid.id]:
-            for row in sheet.scores:
-                if row.score is not None:
-                    by_criterion[row.criterion_id].append(row.score)
+        for sheet in sheets.get(bid.id, []):
+            for criterion_id, score in sheet.scores.items():
+                by_criterion[criterion_id].append(score)
+        bid_sheets = sheets.get(bid.id, [])
         results.append(
             BidResult(
                 application=bid,
                 criteria=[CriterionResult(c, by_criterion[c.id], agreed.get((bid.id, c.id))) for c in round_.criteria],
-                recommendations=Counter(s.recommendation for s in sheets[bid.id] if s.recommendation),
-                sheets_in=len(sheets[bid.id]),
+                recommendations=Counter(s.recommendation for s in bid_sheets if s.recommendation),
+                sheets_in=len(bid_sheets),
                 sheets_needed=round_.assessors_per_bid,
                 threshold=round_.essential_threshold,
                 spread_limit=round_.moderation_spread,
@@ -219,17 +275,32 @@ def _tie_order(result: BidResult) -> tuple[bool, Fraction, bool, int, float, str
     )
 
 
-def ranking(round_: Round) -> list[BidResult]:
+def ranking(round_: Round, sheets: dict[int, list[Sheet]] | None = None) -> list[BidResult]:
     """The round's assessed bids, best first, with ranks, the running total of amounts against the budget,
     and each one's explanation. Bids still waiting for scores come last, unranked."""
     bids = list(
         db.session.scalars(
             select(Application)
-            .options(selectinload(Application.organisation))
+            .join(Application.organisation)
+            .options(
+                load_only(
+                    Application.id,
+                    Application.reference,
+                    Application.status,
+                    Application.amount_requested_pence,
+                    Application.submitted_at,
+                    Application.organisation_id,
+                ),
+                contains_eager(Application.organisation)
+                .load_only(Organisation.name)
+                .lazyload(Organisation.memberships),
+            )
             .where(Application.round_id == round_.id, Application.status.in_(RANKED_STATUSES))
         )
     )
-    ordered = sorted(results_for(round_, bids), key=_tie_order)
+    if sheets is None:
+        sheets = load_sheets(round_)
+    ordered = sorted(results_for(round_, bids, sheets), key=_tie_order)
     total = 0
     for position, result in enumerate(ordered, start=1):
         if result.weighted is None:
@@ -307,35 +378,30 @@ class Calibration:
     difference: Fraction | None  # their score minus the mean of the others' on the same bid and criterion
 
 
-def calibration(round_: Round) -> list[Calibration]:
+def calibration(round_: Round, sheets: dict[int, list[Sheet]] | None = None) -> list[Calibration]:
     """For each assessor in the round: their mean score, and how far above (+) or below (−) the other
     assessors of the same bids they score on average: a harsh or generous marker shows at a glance."""
-    bids = list(
-        db.session.scalars(
-            select(Application.id).where(Application.round_id == round_.id, Application.status.in_(RANKED_STATUSES))
-        )
-    )
-    sheets = _submitted_sheets(bids)
-    marks: dict[tuple[int, int], dict[str, int]] = defaultdict(dict)  # (bid, criterion) -> assessor -> score
-    for bid_id, bid_sheets in sheets.items():
+    if sheets is None:
+        sheets = load_sheets(round_)
+    names: dict[int, str] = {}
+    given: dict[int, list[int]] = defaultdict(list)
+    differences: dict[int, list[Fraction]] = defaultdict(list)
+    for bid_sheets in sheets.values():
         for sheet in bid_sheets:
-            for row in sheet.scores:
-                if row.score is not None:
-                    marks[(bid_id, row.criterion_id)][sheet.assignment.assessor.full_name] = row.score
-    given: dict[str, list[int]] = defaultdict(list)
-    differences: dict[str, list[Fraction]] = defaultdict(list)
-    for by_assessor in marks.values():
-        for name, score in by_assessor.items():
-            given[name].append(score)
-            others = [other for who, other in by_assessor.items() if who != name]
-            if others:
-                differences[name].append(score - Fraction(sum(others), len(others)))
+            names[sheet.assessor_id] = sheet.assessor
+            for criterion_id, score in sheet.scores.items():
+                given[sheet.assessor_id].append(score)
+                others = [o.scores[criterion_id] for o in bid_sheets if o is not sheet and criterion_id in o.scores]
+                if others:
+                    differences[sheet.assessor_id].append(Fraction(score * len(others) - sum(others), len(others)))
     return [
         Calibration(
-            assessor=name,
+            assessor=names[assessor_id],
             scores=len(scores),
             mean=Fraction(sum(scores), len(scores)),
-            difference=Fraction(sum(differences[name]), len(differences[name])) if differences[name] else None,
+            difference=sum(differences[assessor_id], Fraction(0)) / len(differences[assessor_id])
+            if differences[assessor_id]
+            else None,
         )
-        for name, scores in sorted(given.items())
+        for assessor_id, scores in sorted(given.items(), key=lambda item: (names[item[0]], item[0]))
     ]

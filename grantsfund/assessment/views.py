@@ -263,11 +263,12 @@ def show_assignment(assignment_id: int) -> ResponseReturnValue:
 def show_ranking(round_id: int) -> ResponseReturnValue:
     round_ = rounds.get_round(round_id)
     policy.authorize(current_user, "assign_assessors", round_)
+    sheets = ranking.load_sheets(round_)  # read once, for the ranking and the calibration
     return render_template(
         "assessment/ranking.html",
         round=round_,
-        results=ranking.ranking(round_),
-        calibration=ranking.calibration(round_),
+        results=ranking.ranking(round_, sheets),
+        calibration=ranking.calibration(round_, sheets),
         percent=ranking.percent,
     )
 
