@@ -11,7 +11,6 @@ save is refused with `EditConflict` (naming who and when), so nobody's answers a
 
 from __future__ import annotations
 
-import calendar
 import enum
 import re
 from collections.abc import Iterable, Sequence
@@ -41,7 +40,7 @@ from grantsfund.applications.models import (
 )
 from grantsfund.audit import services as audit
 from grantsfund.common.actor import Actor
-from grantsfund.common.dates import format_date, format_datetime, london_today, to_london, utcnow
+from grantsfund.common.dates import add_months, format_date, format_datetime, london_today, to_london, utcnow
 from grantsfund.common.errors import DomainError, InvalidTransition
 from grantsfund.common.money import format_pence
 from grantsfund.extensions import db
@@ -319,12 +318,6 @@ def answer_eligibility(
 
 
 # Project dates ----------------------------------------------------------------------------------------------
-
-
-def add_months(day: date, months: int) -> date:
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import calendar
 import csv
 import hashlib
 import re
@@ -23,7 +22,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from grantsfund.accounts.models import User
 from grantsfund.audit import services as audit
 from grantsfund.common.actor import Actor
-from grantsfund.common.dates import to_london, utcnow
+from grantsfund.common.dates import add_months, to_london, utcnow
 from grantsfund.common.errors import DomainError
 from grantsfund.common.pagination import PER_PAGE
 from grantsfund.extensions import db
@@ -530,12 +529,6 @@ DOCUMENT_RULES: dict[DocumentKind, DocumentRule] = {
         "Statement date", "The date printed on the statement, for example 28 2 2026", 3
     ),
 }
-
-
-def add_months(day: date, months: int) -> date:
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def expires_on(document: Document) -> date | None:
