@@ -27,6 +27,7 @@ from grantsfund.assessment.models import (
 from grantsfund.audit.models import AuditEvent
 from grantsfund.notifications.models import OutboxMessage
 from grantsfund.organisations.models import Document, JoinRequest, MemberInvitation, Membership, Organisation, Ward
+from grantsfund.panel.models import PanelConflict, PanelDecision, PanelItem, PanelMeeting, PanelMember
 from grantsfund.rounds.models import (
     Criterion,
     EligibilityQuestion,
@@ -65,6 +66,11 @@ __all__ = [
     "Membership",
     "Organisation",
     "OutboxMessage",
+    "PanelConflict",
+    "PanelDecision",
+    "PanelItem",
+    "PanelMeeting",
+    "PanelMember",
     "ProposedOutcome",
     "ReferenceCounter",
     "Round",

@@ -20,6 +20,7 @@ from grantsfund.applications.models import Application
 from grantsfund.assessment.models import Assignment, AssignmentStatus
 from grantsfund.extensions import login_manager
 from grantsfund.organisations.models import Document, JoinRequest, MemberInvitation, Membership, Organisation
+from grantsfund.panel.models import PanelItem, PanelMeeting
 from grantsfund.rounds.models import Criterion, EligibilityQuestion, Fund, Indicator, Round, Theme
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -58,6 +59,12 @@ ROLE_RULES: dict[str, Callable[[User], bool]] = {
     "assign_assessors": _has(Role.GRANTS_OFFICER),
     # assessors work on their own assignments; which ones, the object rule below
     "assess": _has(Role.ASSESSOR),
+    # panel: officers prepare meetings; the panel (and officers) read the packs of the meetings they may see;
+    # the chair, or the deputy, runs a meeting (which one, the object rule below)
+    "prepare_panels": _has(Role.GRANTS_OFFICER),
+    "view_panels": lambda user: bool(user.roles & {Role.PANEL_MEMBER, Role.PANEL_CHAIR, Role.GRANTS_OFFICER}),
+    "chair_panels": lambda user: bool(user.roles & {Role.PANEL_MEMBER, Role.PANEL_CHAIR}),
+    "declare_panel_conflicts": lambda user: bool(user.roles & {Role.PANEL_MEMBER, Role.PANEL_CHAIR}),
 }
 
 # Who may know an object exists at all; a type with no rule is hidden from everyone.
@@ -88,7 +95,15 @@ VISIBILITY_RULES: dict[type, Callable[[User, Any], bool]] = {
         (assignment.assessor_id == viewer.id and assignment.status is not AssignmentStatus.CONFLICTED)
         or (assignment.assessor_id != viewer.id and viewer.has_role(Role.GRANTS_OFFICER))
     ),
+    # panel: a meeting is its members' and delegates', and officers'; an item is withheld from anyone with a
+    # conflict on it, whatever their role
+    PanelMeeting: lambda viewer, meeting: meeting.takes_part(viewer.id) or viewer.has_role(Role.GRANTS_OFFICER),
+    PanelItem: lambda viewer, item: can_see(viewer, item.meeting) and not item.conflicted(viewer.id),
 }
+
+
+def _meeting_of(obj: Any) -> PanelMeeting:
+    return obj if isinstance(obj, PanelMeeting) else obj.meeting
 
 
 def _organisation_of(obj: Any) -> Organisation:
@@ -101,6 +116,8 @@ OBJECT_RULES: dict[str, Callable[[User, Any], bool]] = {
     "manage_organisation": lambda user, obj: _organisation_of(obj).has_member(user.id),
     "apply": lambda user, obj: _organisation_of(obj).has_member(user.id),
     "assess": lambda user, assignment: assignment.assessor_id == user.id,
+    "chair_panels": lambda user, obj: user.id in (_meeting_of(obj).chair_id, _meeting_of(obj).deputy_id),
+    "declare_panel_conflicts": lambda user, obj: _meeting_of(obj).takes_part(user.id),
 }
 
 

@@ -44,8 +44,10 @@ APPLICATION_TRANSITIONS: dict[ApplicationStatus, frozenset[ApplicationStatus]] =
     ApplicationStatus.ELIGIBLE: frozenset({ApplicationStatus.IN_ASSESSMENT, ApplicationStatus.WITHDRAWN}),
     ApplicationStatus.INELIGIBLE: frozenset(),
     ApplicationStatus.IN_ASSESSMENT: frozenset({ApplicationStatus.AT_PANEL, ApplicationStatus.WITHDRAWN}),
+    # Taken off a meeting's agenda before the meeting, a bid goes back to where it was.
     ApplicationStatus.AT_PANEL: frozenset(
         {
+            ApplicationStatus.IN_ASSESSMENT,
             ApplicationStatus.APPROVED,
             ApplicationStatus.DECLINED,
             ApplicationStatus.DEFERRED,

@@ -189,6 +189,15 @@ def lock(application: Application) -> None:
     db.session.refresh(application, attribute_names=["version", "updated_at", "updated_by_id"], with_for_update=True)
 
 
+def group_addresses(application: Application) -> list[str]:
+    """Where news of a submitted application goes: the group's contact, and whoever submitted it."""
+    addresses = [application.organisation.contact_email]
+    submitter = application.submitted_by
+    if submitter is not None and submitter.email.lower() != addresses[0].lower():
+        addresses.append(submitter.email)
+    return addresses
+
+
 # Starting and eligibility --------------------------------------------------------------------------------------
 
 

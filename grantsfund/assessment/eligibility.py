@@ -195,14 +195,6 @@ def _check_decision(decision: Decision) -> None:
             raise DomainError(f"Enter {MAX_TEXT:,} characters or fewer", field=name)
 
 
-def _group_addresses(application: Application) -> list[str]:
-    addresses = [application.organisation.contact_email]
-    submitter = application.submitted_by
-    if submitter is not None and submitter.email.lower() != addresses[0].lower():
-        addresses.append(submitter.email)
-    return addresses
-
-
 def record_decision(
     application: Application, decision: Decision, *, actor: Actor, now: datetime | None = None
 ) -> EligibilityCheck:
@@ -249,7 +241,7 @@ def _ask(application: Application, check: EligibilityCheck, question: str, *, ac
     audit.record(
         actor=actor, action="application.information_requested", obj=application, after={"question": question}, now=now
     )
-    for address in _group_addresses(application):
+    for address in applications.group_addresses(application):
         queue_email(
             to=address,
             template="assessment/information_requested",
@@ -276,7 +268,7 @@ def _settle(application: Application, check: EligibilityCheck, *, actor: Actor, 
         after={"status": application.status.value, "reasons": check.reasons, "feedback": check.feedback},
         now=now,
     )
-    for address in _group_addresses(application):
+    for address in applications.group_addresses(application):
         queue_email(
             to=address,
             template="assessment/eligible" if eligible else "assessment/ineligible",

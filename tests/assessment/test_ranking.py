@@ -1,22 +1,16 @@
 """Weighted scores, moderation, the ranking with its tie rule and running total, and assessor calibration."""
 
-from datetime import timedelta
 from fractions import Fraction
-from itertools import count
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from grantsfund.assessment import assignment, ranking, scoring
-from grantsfund.assessment.models import Recommendation
-from grantsfund.assessment.scoring import ScoreAnswer, SheetAnswers
-from grantsfund.common.actor import Actor
-from grantsfund.common.dates import london_today
+from grantsfund.assessment import ranking
 from grantsfund.common.errors import DomainError
 from grantsfund.rounds.models import Criterion
 from tests.applications import factories
-from tests.assessment.factories import assessors, eligible
+from tests.assessment.factories import scored
 from tests.queries import statement_count
 from tests.rounds.factories import officer_actor
 
@@ -56,25 +50,6 @@ def round_(make_user):
     made.assessors_per_bid = 2
     made.budget_pence = 1_200_000
     return made
-
-
-NAMES = count()
-
-
-def scored(round_, officer, make_user, marks, *, name=None, recommendation=Recommendation.FUND):
-    """An eligible bid scored by one assessor per list in `marks` (a score for each criterion, in order)."""
-    bid = eligible(round_, officer, make_user, name=name or f"Scored group {next(NAMES)}")
-    for scores in marks:
-        [person] = assessors(make_user, f"Assessor {next(NAMES)}")
-        made = assignment.assign(bid, person, due_on=london_today() + timedelta(days=7), actor=officer)
-        assignment.declare(made, conflict=False, actor=Actor(person))
-        answers = SheetAnswers(
-            scores=[ScoreAnswer(c.id, s, "Why") for c, s in zip(round_.criteria, scores, strict=True)],
-            recommendation=recommendation,
-            summary="Summary",
-        )
-        scoring.save_sheet(made, answers, submit=True, actor=Actor(person))
-    return bid
 
 
 def test_the_ranking_orders_by_score_then_the_tie_rule_with_a_running_total(round_, officer, make_user):
