@@ -92,6 +92,7 @@ def _register_blueprints(app: Flask) -> None:
     from grantsfund.notifications.views import bp as notifications_bp
     from grantsfund.organisations.views import bp as organisations_bp
     from grantsfund.pages.views import bp as pages_bp
+    from grantsfund.panel.views import bp as panel_bp
     from grantsfund.rounds.views import bp as rounds_bp
 
     for blueprint in (
@@ -105,6 +106,7 @@ def _register_blueprints(app: Flask) -> None:
         applications_bp,
         officer_applications_bp,
         assessment_bp,
+        panel_bp,
     ):
         app.register_blueprint(blueprint)
 

@@ -30,6 +30,7 @@ from sqlalchemy.orm import contains_eager, lazyload
 
 from grantsfund.applications.models import Application, ApplicationStatus, application_themes, application_wards
 from grantsfund.common.dates import to_london
+from grantsfund.common.downloads import safe_cell
 from grantsfund.common.money import format_pence, plain_pounds
 from grantsfund.common.pagination import PER_PAGE
 from grantsfund.extensions import db
@@ -227,14 +228,6 @@ EXPORT_HEADER = (
     "Themes",
     "Wards",
 )
-
-# A spreadsheet treats a cell starting with one of these as a formula (CSV injection).
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(text: str) -> str:
-    """Text a spreadsheet shows as typed: a leading quote stops it being run as a formula."""
-    return "'" + text if text.startswith(_FORMULA_STARTS) else text
 
 
 def _ids(column: ColumnElement[int], key: ColumnElement[int]) -> ColumnElement[str | None]:

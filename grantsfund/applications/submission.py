@@ -183,6 +183,7 @@ TIMELINE: dict[str, tuple[str, str | None]] = {
     "application.information_given": ("More information sent", None),
     "application.found_eligible": ("Eligible: going on to assessment", None),
     "application.found_ineligible": ("Not eligible", "{feedback}"),
+    "application.decided": ("The panel’s decision", "{summary}"),
 }
 
 

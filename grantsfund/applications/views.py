@@ -20,6 +20,7 @@ from grantsfund.common.transactions import commits
 from grantsfund.common.web import current_actor
 from grantsfund.organisations import services as organisations
 from grantsfund.organisations.current_group import current_organisation_id
+from grantsfund.panel import decisions as panel_decisions
 from grantsfund.rounds import queries as rounds
 
 bp = Blueprint("applications", __name__)
@@ -158,6 +159,7 @@ def show_application(application_id: int) -> ResponseReturnValue:
             timeline=submission.timeline(application),
             can_withdraw=submission.can_withdraw(application),
             question=eligibility.open_request(application),
+            decision=panel_decisions.published_decision(application),
         )
     statuses = services.section_statuses(application)
     return render_template(

@@ -10,8 +10,9 @@ from typing import Any
 
 from govuk_frontend_wtf.wtforms_widgets import GovDateInput, GovTextInput
 from wtforms import StringField
-from wtforms.validators import StopValidation
+from wtforms.validators import StopValidation, ValidationError
 
+from grantsfund.common.dates import london_to_utc, to_london
 from grantsfund.common.money import MoneyError, parse_pounds, pence_to_input
 
 
@@ -110,6 +111,17 @@ def format_time_of_day(value: time) -> str:
     hour = value.hour % 12 or 12
     suffix = "am" if value.hour < 12 else "pm"
     return f"{hour}{suffix}" if value.minute == 0 else f"{hour}:{value.minute:02d}{suffix}"
+
+
+def check_real_time(day: date | None, clock: time | None) -> None:
+    """Refuse a UK time that never happens: the hour skipped when the clocks go forward."""
+    if day is None or clock is None:
+        return
+    if to_london(london_to_utc(day, clock)).time() != clock:
+        raise ValidationError(
+            f"{format_time_of_day(clock)} does not exist on {day.day} {day:%B %Y} because the clocks go forward. "
+            "Enter a time before 1am or from 2am"
+        )
 
 
 class TimeOfDayField(ParsedField):

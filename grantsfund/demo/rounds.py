@@ -1,5 +1,7 @@
 """Demo data for funds and rounds: the theme and indicator library, and a Communities Fund with last year's
-round (closed) and this year's (open, copied from last year's). Safe to run again; the caller commits."""
+round and this year's (open, copied from last year's). Last year's round is left open at its 2025 dates: the
+decided-round stage (demo/decided.py) submits its bids inside that window, then closes it. Safe to run again;
+the caller commits."""
 
 from __future__ import annotations
 
@@ -79,7 +81,6 @@ def _last_year(fund: Fund, actor: Actor) -> Round:
         actor=actor,
     )
     services.open_round(round_, actor=actor, now=opens_at)
-    services.close_round(round_, actor=actor, now=closes_at)
     return round_
 
 

@@ -19,14 +19,16 @@ from grantsfund.applications.models import Application, ApplicationStatus
 from grantsfund.audit import services as audit
 from grantsfund.common.actor import Actor
 from grantsfund.common.dates import format_datetime, utcnow
+from grantsfund.common.downloads import safe_cell
 from grantsfund.common.errors import DomainError
 from grantsfund.common.money import format_pence, plain_pounds
 from grantsfund.extensions import db
-from grantsfund.panel.meetings import presiding, quorum_for
+from grantsfund.panel.meetings import Quorum, presiding, quorum_for
 from grantsfund.panel.models import APPROVALS, MeetingStatus, Outcome, PanelDecision, PanelItem, PanelMeeting
 from grantsfund.rounds.models import Round
 
 MAX_TEXT = 5000
+PUBLISHED_STATUSES = (ApplicationStatus.APPROVED, ApplicationStatus.DECLINED, ApplicationStatus.DEFERRED)
 
 
 class OverBudget(DomainError):
@@ -85,6 +87,13 @@ def decision_for(application: Application) -> PanelDecision | None:
     ).first()
 
 
+def published_decision(application: Application) -> PanelDecision | None:
+    """The decision the group has been told of: none while the panel's outcome is not yet published."""
+    if application.status not in PUBLISHED_STATUSES:
+        return None
+    return decision_for(application)
+
+
 def log(meeting: PanelMeeting) -> list[PanelDecision]:
     """Every entry for the meeting, in the order recorded."""
     return list(
@@ -126,6 +135,25 @@ def _checked(answers: DecisionAnswers, requested: int) -> DecisionAnswers:
     )
 
 
+def may_decide(item: PanelItem, actor: Actor) -> Quorum:
+    """Refuse, saying why, unless the meeting can decide the item now and the actor is chairing it."""
+    meeting, application = item.meeting, item.application
+    if meeting.status is MeetingStatus.SCHEDULED:
+        raise DomainError("The meeting has not started: the chair records attendance first")
+    if not meeting.open_for_decisions:
+        raise DomainError(f"This meeting is {meeting.status.label.lower()}: decisions cannot be recorded")
+    if application.status is not ApplicationStatus.AT_PANEL:
+        raise DomainError(f"This bid is {application.status.label.lower()}: the panel cannot decide on it")
+    quorum = quorum_for(item)
+    if not quorum.quorate:
+        raise DomainError("The meeting is not quorate for this item: " + "; ".join(quorum.problems) + ".")
+    chair = presiding(item)
+    if chair is None or chair.id != actor.user_id:
+        who = f"{chair.full_name} is chairing" if chair else "No chair or deputy free of conflict is present"
+        raise DomainError(f"Only the person chairing this item can record its decision: {who}")
+    return quorum
+
+
 def record(
     item: PanelItem,
     answers: DecisionAnswers,
@@ -143,19 +171,7 @@ def record(
         select(Round).where(Round.id == meeting.round_id).with_for_update().execution_options(populate_existing=True)
     ).scalar_one()
     applications.lock(application)
-    if meeting.status is MeetingStatus.SCHEDULED:
-        raise DomainError("The meeting has not started: the chair records attendance first")
-    if not meeting.open_for_decisions:
-        raise DomainError(f"This meeting is {meeting.status.label.lower()}: decisions cannot be recorded")
-    if application.status is not ApplicationStatus.AT_PANEL:
-        raise DomainError(f"This bid is {application.status.label.lower()}: the panel cannot decide on it")
-    quorum = quorum_for(item)
-    if not quorum.quorate:
-        raise DomainError("The meeting is not quorate for this item: " + "; ".join(quorum.problems) + ".")
-    chair = presiding(item)
-    if chair is None or chair.id != actor.user_id:
-        who = f"{chair.full_name} is chairing" if chair else "No chair or deputy free of conflict is present"
-        raise DomainError(f"Only the person chairing this item can record its decision: {who}")
+    quorum = may_decide(item, actor)
     current = standing([item]).get(item.id)
     correction_reason = correction_reason.strip()
     if correcting is None and current is not None:
@@ -236,21 +252,20 @@ LOG_HEADINGS = [
 
 
 def log_rows(meeting: PanelMeeting) -> Iterator[list[str]]:
-    yield LOG_HEADINGS
     groups = {item.application_id: item.pack.get("organisation", "") for item in meeting.items}
     for entry in log(meeting):
         yield [
             str(entry.id),
             format_datetime(entry.recorded_at),
             entry.application.reference or "",
-            groups.get(entry.application_id, ""),
+            safe_cell(groups.get(entry.application_id, "")),
             entry.outcome.recorded,
             plain_pounds(entry.amount_pence) if entry.amount_pence is not None else "",
-            entry.conditions,
-            entry.reasons,
-            entry.feedback,
-            "; ".join(person["name"] for person in entry.taking_part),
-            entry.recorded_by.full_name,
+            safe_cell(entry.conditions),
+            safe_cell(entry.reasons),
+            safe_cell(entry.feedback),
+            safe_cell("; ".join(person["name"] for person in entry.taking_part)),
+            safe_cell(entry.recorded_by.full_name),
             str(entry.corrects_id or ""),
-            entry.correction_reason or "",
+            safe_cell(entry.correction_reason or ""),
         ]

@@ -7,7 +7,6 @@ interest in it on the register of interests, recorded against the item as soon a
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -354,8 +353,9 @@ def _find_conflicts(meeting: PanelMeeting, items: list[PanelItem], *, now: datet
         recorded = {conflict.user_id for conflict in item.conflicts}
         for user_id in sorted(_people(meeting) - recorded):
             reason = found.get((user_id, item.application.organisation_id))
-            if reason:
-                item.conflicts.append(PanelConflict(user_id=user_id, reason=reason.capitalize(), declared_at=now))
+            if reason:  # the first letter up, the rest (names from the register) as written
+                reason = reason[:1].upper() + reason[1:]
+                item.conflicts.append(PanelConflict(user_id=user_id, reason=reason, declared_at=now))
     db.session.flush()
 
 
@@ -431,7 +431,7 @@ def _checked_delegates(meeting: PanelMeeting, answers: dict[int, AttendanceAnswe
     delegates: dict[int, int] = {}
     for member in meeting.members:
         answer = answers.get(member.user_id)
-        name, here = member.user.full_name, f"member-{member.user_id}"
+        name, here = member.user.full_name, f"attendance_{member.user_id}"
         if answer is None or answer.attendance is Attendance.NOT_RECORDED:
             raise DomainError(f"Say whether {name} is present", field=here)
         if answer.attendance is not Attendance.DELEGATE:
@@ -439,7 +439,7 @@ def _checked_delegates(meeting: PanelMeeting, answers: dict[int, AttendanceAnswe
         if not meeting.delegates_allowed:
             raise DomainError("This panel’s terms of reference do not allow delegates", field=here)
         delegate = people.get(answer.delegate_id) if answer.delegate_id is not None else None
-        field = f"delegate-{member.user_id}"
+        field = f"delegate_{member.user_id}"
         if delegate is None:
             raise DomainError(f"Choose who attends for {name}", field=field)
         if delegate.id in members:
@@ -515,8 +515,10 @@ def presiding(item: PanelItem) -> User | None:
     return None
 
 
-def conflicts_by_item(meeting: PanelMeeting) -> dict[int, list[PanelConflict]]:
-    found: dict[int, list[PanelConflict]] = defaultdict(list)
+def running_totals(meeting: PanelMeeting) -> dict[int, int]:
+    """Item -> the amounts requested by it and every item above it on the agenda, to set against the budget."""
+    totals, total = {}, 0
     for item in meeting.items:
-        found[item.id].extend(item.conflicts)
-    return found
+        total += item.pack.get("amount_requested_pence") or 0
+        totals[item.id] = total
+    return totals

@@ -97,6 +97,10 @@ class PanelMeeting(db.Model):  # type: ignore[name-defined]
         return any(user_id in (member.user_id, member.delegate_id) for member in self.members)
 
     @property
+    def quorum_role_labels(self) -> list[str]:
+        return [PanelRole(role).label for role in self.quorum_roles]
+
+    @property
     def open_for_decisions(self) -> bool:
         return self.status is MeetingStatus.IN_PROGRESS
 

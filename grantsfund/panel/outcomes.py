@@ -89,9 +89,11 @@ def publish(meeting: PanelMeeting, *, actor: Actor, now: datetime | None = None)
 
 def _public(decision: PanelDecision) -> dict[str, object]:
     """What the group is told: never the panel's private reasons or who took part."""
+    amount = f": {format_pence(decision.amount_pence)}" if decision.amount_pence is not None else ""
     return {
         "outcome": decision.outcome.value,
         "outcome_label": decision.outcome.recorded,
+        "summary": decision.outcome.recorded + amount,
         "amount": format_pence(decision.amount_pence) if decision.amount_pence is not None else "",
         "amount_pence": decision.amount_pence,
         "conditions": decision.conditions,

@@ -4,7 +4,7 @@ as pence; dates and times are typed in UK time and leave as UTC."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime, time
+from datetime import datetime
 from typing import Any
 
 from govuk_frontend_wtf.wtforms_widgets import (
@@ -18,7 +18,7 @@ from wtforms import RadioField, SelectChoice, SelectMultipleField, StringField, 
 from wtforms.validators import AnyOf, InputRequired, Length, ValidationError
 
 from grantsfund.common.dates import london_to_utc, to_london
-from grantsfund.common.fields import DayField, PoundsField, TimeOfDayField, WholeNumberField, format_time_of_day
+from grantsfund.common.fields import DayField, PoundsField, TimeOfDayField, WholeNumberField, check_real_time
 from grantsfund.common.forms import BaseForm
 from grantsfund.organisations.models import DocumentKind, LegalForm
 from grantsfund.rounds.library import INDICATOR_HEADINGS, INDICATOR_UNITS
@@ -163,20 +163,11 @@ class RoundDetailsForm(BaseForm):
     panel_date = DayField("Panel date (optional)", required=None, description="For example, 15 7 2026")
     submit = SubmitField("Save and continue", widget=GovSubmitInput())
 
-    def _check_time_exists(self, day: date | None, clock: time | None) -> None:
-        if day is None or clock is None:
-            return
-        if to_london(london_to_utc(day, clock)).time() != clock:
-            raise ValidationError(
-                f"{format_time_of_day(clock)} does not exist on {day.day} {day:%B %Y} because the clocks go forward. "
-                "Enter a time before 1am or from 2am"
-            )
-
     def validate_opens_time(self, field: TimeOfDayField) -> None:
-        self._check_time_exists(self.opens_date.data, field.data)
+        check_real_time(self.opens_date.data, field.data)
 
     def validate_closes_time(self, field: TimeOfDayField) -> None:
-        self._check_time_exists(self.closes_date.data, field.data)
+        check_real_time(self.closes_date.data, field.data)
 
     @classmethod
     def for_round(cls, round_: Any, **kwargs: Any) -> RoundDetailsForm:
