@@ -15,9 +15,10 @@ from tests.assessment import matrix as assessment
 from tests.conftest import ALL_CLIENTS
 from tests.matrix import ANON
 from tests.organisations import matrix as organisations
+from tests.panel import matrix as panel
 from tests.rounds import matrix as rounds
 
-STAGES = [foundation, organisations, rounds, applications, officer_applications, assessment]
+STAGES = [foundation, organisations, rounds, applications, officer_applications, assessment, panel]
 MATRIX = [row for stage in STAGES for row in stage.ROWS]
 # Each row needs only its own stage's objects; making every stage's for every row would be slow.
 STAGE_OF = {id(row): stage for stage in STAGES for row in stage.ROWS}
