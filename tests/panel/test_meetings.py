@@ -34,7 +34,8 @@ def test_a_meeting_runs_from_agenda_to_published_outcomes(round_, officer, make_
     assert [r.application for r in meetings.candidates(held)] == sorted(bids, key=lambda b: b.submitted_at)
     items = meetings.add_to_agenda(held, [b.id for b in bids], actor=officer)
     assert {b.status for b in bids} == {ApplicationStatus.AT_PANEL}
-    assert items[0].pack["rank"] == 1 and items[0].pack["assessments"]
+    assert items[0].pack["rank"] == 1
+    assert items[0].pack["assessments"]
     all_present(held, people[0])
     assert held.status is MeetingStatus.IN_PROGRESS
     chair = Actor(people[0])
