@@ -10,6 +10,7 @@ from grantsfund.panel.decisions import DecisionAnswers
 from grantsfund.panel.models import MeetingStatus, Outcome, PanelMeeting
 from tests.applications import factories
 from tests.conftest import error_messages, page, queued_emails, sign_in_as
+from tests.queries import statement_count
 from tests.panel.factories import all_present, meeting, panel, ranked
 from tests.rounds.factories import officer_actor
 
@@ -54,7 +55,9 @@ def test_an_officer_sets_up_a_meeting_and_its_agenda(app, round_, officer, make_
         "quorum": "3",
         "quorum_roles": ["elected_member"],
         "delegates_allowed": "yes",
-        **{f"seat_{p.id}": role for p, role in zip(people, ["elected_member", "community", "officer", ""], strict=True)},
+        **{
+            f"seat_{p.id}": role for p, role in zip(people, ["elected_member", "community", "officer", ""], strict=True)
+        },
     }
     response = client.submit(f"/funds/rounds/{round_.id}/panels/new", {**form, "quorum": "9"})
     assert error_messages(response) == ["The quorum must be between 1 and the number of members (3)"]
@@ -153,3 +156,15 @@ def test_the_decisions_log_downloads(app, world):
     lines = response.get_data(as_text=True).splitlines()
     assert lines[0].startswith("\ufeffEntry,Recorded,Reference")
     assert "'=Strong" in lines[1]
+
+
+def test_the_meeting_and_pack_pages_run_the_same_queries_for_3_or_9_items(app, world, round_, officer, make_user):
+    held = world["meeting"]
+    client = as_person(app, world["people"][2])
+    meetings.declare_conflict(world["items"][1], world["people"][3], reason="Trustee", actor=officer)
+    urls = [f"/panels/{held.id}", f"/panels/{held.id}/pack", f"/panels/{held.id}/decisions.csv"]
+    for_three = [statement_count(client, url) for url in urls]
+    more = ranked(round_, officer, make_user, 6)
+    meetings.add_to_agenda(held, [b.id for b in more], actor=officer)
+    assert len(held.items) == 9
+    assert [statement_count(client, url) for url in urls] == for_three
