@@ -490,8 +490,10 @@ def quorum_for(item: PanelItem) -> Quorum:
             taking_part.append(person)
             roles_present.add(member.role.value)
     problems = []
-    if meeting.status is not MeetingStatus.IN_PROGRESS:
+    if meeting.status is MeetingStatus.SCHEDULED:
         problems.append("The chair has not recorded attendance yet")
+    elif meeting.status is not MeetingStatus.IN_PROGRESS:
+        problems.append(f"The meeting is over ({meeting.status.label.lower()})")
     elif len(taking_part) < meeting.quorum:
         conflicted = f", and {len(excluded)} conflicted on this item" if excluded else ""
         problems.append(

@@ -313,7 +313,7 @@ def test_the_export_is_every_matching_row_exactly(officer_client, world):
     assert chunks[0].decode().count("\r\n") == 1
     assert response.mimetype == "text/csv"
     today = to_london(utcnow()).date().isoformat()
-    assert response.headers["Content-Disposition"] == f"attachment; filename=applications-{today}.csv"
+    assert response.headers["Content-Disposition"] == f'attachment; filename="applications-{today}.csv"'
     fund = "Round 2026/27 fund"
     assert b"".join(chunks).decode() == (
         "\ufeffReference,Project title,Organisation,Legal form,Round,Fund,Status,Amount requested (£),"

@@ -10,8 +10,8 @@ from grantsfund.panel.decisions import DecisionAnswers
 from grantsfund.panel.models import MeetingStatus, Outcome, PanelMeeting
 from tests.applications import factories
 from tests.conftest import error_messages, page, queued_emails, sign_in_as
-from tests.queries import statement_count
 from tests.panel.factories import all_present, meeting, panel, ranked
+from tests.queries import statement_count
 from tests.rounds.factories import officer_actor
 
 
