@@ -7,7 +7,7 @@ from collections.abc import Callable
 import click
 from flask.cli import AppGroup
 
-from grantsfund.demo import applications, assessment, organisations, rounds, services
+from grantsfund.demo import applications, assessment, decided, organisations, rounds, services
 
 demo_cli = AppGroup("demo", help="Demonstration data.")
 
@@ -17,6 +17,7 @@ STAGES: list[tuple[str, Callable[[], str]]] = [
     ("Funds and rounds", rounds.seed),
     ("Applications", applications.seed),
     ("Assessment", assessment.seed),
+    ("Last year's round, decided", decided.seed),
 ]
 
 

@@ -238,6 +238,7 @@ class AttendanceForm(BaseForm):
                 choices=[SelectChoice("", "Choose the delegate")]
                 + [SelectChoice(str(person.id), person.full_name) for person in people],
                 validate_choice=False,
+                description="If they send a delegate",
             )
             if member.attendance is not Attendance.NOT_RECORDED:
                 data[f"attendance_{member.user_id}"] = member.attendance.value

@@ -1,8 +1,13 @@
+from collections import Counter
+
 from sqlalchemy import func, select
 
 from grantsfund.accounts.models import Role, User
+from grantsfund.common.dates import format_date, format_datetime, utcnow
+from grantsfund.demo import rounds as demo_rounds
 from grantsfund.demo.services import DEMO_PASSWORD, DEMO_USERS
 from grantsfund.extensions import db
+from grantsfund.rounds.models import Round, RoundStatus
 
 
 def test_seed_gives_one_login_per_role_and_is_safe_to_run_again(app):
@@ -36,11 +41,14 @@ def test_seed_adds_draft_and_submitted_applications_once(app):
     assert "Applications: 2 drafts and 3 submitted added" in first.output, first.output
     second = runner.invoke(args=["demo", "seed"])
     assert "Applications: 0 drafts and 0 submitted added" in second.output, second.output
-    statuses = db.session.scalars(select(Application.status)).all()
+    this_year = select(Round.id).where(Round.name == demo_rounds.THIS_YEAR).scalar_subquery()
+    statuses = db.session.scalars(select(Application.status).where(Application.round_id == this_year)).all()
     assert sorted(statuses) == sorted(
         [ApplicationStatus.DRAFT] * 2 + [ApplicationStatus.SUBMITTED] + [ApplicationStatus.IN_ASSESSMENT] * 2
     )
-    references = db.session.scalars(select(Application.reference).where(Application.reference.is_not(None))).all()
+    references = db.session.scalars(
+        select(Application.reference).where(Application.round_id == this_year, Application.reference.is_not(None))
+    ).all()
     assert len(set(references)) == 3
 
 
@@ -50,5 +58,122 @@ def test_seed_gives_the_demo_assessor_two_bids_once(app):
     runner = app.test_cli_runner()
     assert "Assessment: 2 bids found eligible and assigned" in runner.invoke(args=["demo", "seed"]).output
     assert "Assessment: 0 bids found eligible and assigned" in runner.invoke(args=["demo", "seed"]).output
-    statuses = set(db.session.scalars(select(Assignment.status)).all())
-    assert statuses == {AssignmentStatus.AWAITING_DECLARATION, AssignmentStatus.ACCEPTED}
+    assessor = db.session.scalars(select(User).where(User.email == "assessor@example.gov.uk")).one()
+    theirs = db.session.scalars(select(Assignment).where(Assignment.assessor_id == assessor.id)).all()
+    assert {assignment.status for assignment in theirs} == {
+        AssignmentStatus.AWAITING_DECLARATION,
+        AssignmentStatus.ACCEPTED,
+    }
+    # Last year's round is scored by other assessors: the demo assessor's list is this year's two bids.
+    assert {assignment.application.round.name for assignment in theirs} == {demo_rounds.THIS_YEAR}
+
+
+def _counts() -> dict[str, int]:
+    from grantsfund.applications.models import Application
+    from grantsfund.assessment.models import ScoreSheet
+    from grantsfund.notifications.models import OutboxMessage
+    from grantsfund.organisations.models import Organisation
+    from grantsfund.panel.models import PanelDecision, PanelMeeting
+
+    models = [User, Organisation, Application, ScoreSheet, PanelMeeting, PanelDecision, OutboxMessage]
+    return {model.__name__: db.session.scalar(select(func.count()).select_from(model)) for model in models}
+
+
+def test_seed_decides_last_years_round_once(app):
+    from grantsfund.applications.models import Application, ApplicationStatus
+    from grantsfund.assessment.models import Assignment, ModeratedScore, ScoreSheet
+    from grantsfund.notifications.models import OutboxMessage
+    from grantsfund.panel import decisions
+    from grantsfund.panel.models import Attendance, MeetingStatus, Outcome, PanelMeeting
+
+    runner = app.test_cli_runner()
+    first = runner.invoke(args=["demo", "seed"])
+    assert "Decided round: 10 bids to Communities Fund 2025/26 (2 ineligible, 16 score sheets" in first.output, (
+        first.output
+    )
+    last_year = db.session.scalars(select(Round).where(Round.name == demo_rounds.LAST_YEAR)).one()
+    assert last_year.status is RoundStatus.DECIDED
+    bids = db.session.scalars(select(Application).where(Application.round_id == last_year.id)).all()
+    assert Counter(bid.status for bid in bids) == {
+        ApplicationStatus.APPROVED: 5,
+        ApplicationStatus.DECLINED: 2,
+        ApplicationStatus.DEFERRED: 1,
+        ApplicationStatus.INELIGIBLE: 2,
+    }
+    # Submitted in May 2025, while the round was open; each scored by two assessors; one criterion moderated.
+    assert {(bid.submitted_at.year, bid.submitted_at.month) for bid in bids} == {(2025, 5)}
+    assert all(bid.submitted_at < last_year.closes_at for bid in bids)
+    assert {reference[:8] for reference in (bid.reference or "" for bid in bids)} == {"CF-2025-"}
+    ids = [bid.id for bid in bids]
+    sheets = select(func.count()).select_from(ScoreSheet).join(Assignment, Assignment.id == ScoreSheet.assignment_id)
+    assert (
+        db.session.scalar(sheets.where(Assignment.application_id.in_(ids), ScoreSheet.submitted_at.is_not(None))) == 16
+    )
+    moderated = select(func.count()).select_from(ModeratedScore).where(ModeratedScore.application_id.in_(ids))
+    assert db.session.scalar(moderated) == 1
+
+    [meeting] = db.session.scalars(select(PanelMeeting).where(PanelMeeting.round_id == last_year.id)).all()
+    assert meeting.status is MeetingStatus.PUBLISHED
+    assert format_datetime(meeting.starts_at) == "15 July 2025 at 10am"
+    assert format_datetime(meeting.published_at) == "17 July 2025 at 9:30am"
+    assert meeting.chair.email == "chair@example.gov.uk"
+    assert (meeting.quorum, meeting.quorum_roles, meeting.delegates_allowed) == (3, ["elected_member"], True)
+    assert [m.attendance for m in meeting.members].count(Attendance.DELEGATE) == 1
+    assert sum(len(item.conflicts) for item in meeting.items) == 1
+    explanations = [line for item in meeting.items for line in item.pack["explanation"]]
+    assert len([line for line in explanations if line.startswith("Moderated:")]) == 1
+    assert not [line for line in explanations if "needs moderation" in line]
+    standing = decisions.standing(meeting.items)
+    assert len(standing) == len(meeting.items) == 8
+    assert {decision.outcome for decision in standing.values()} == set(Outcome)
+    assert all(decision.recorded_at.year == 2025 for decision in standing.values())
+    declined = [decision for decision in standing.values() if decision.outcome is Outcome.DECLINED]
+    assert len(declined) == 2
+    assert all(decision.feedback for decision in declined)
+    committed = decisions.committed_pence(last_year)
+    assert 0 < committed <= (last_year.budget_pence or 0)
+    assert committed == sum(d.amount_pence or 0 for d in standing.values())
+    letters = db.session.scalars(select(OutboxMessage.template).where(OutboxMessage.template.like("panel/%"))).all()
+    assert set(letters) == {"panel/offer", "panel/declined", "panel/deferred"}
+
+    before = _counts()
+    second = runner.invoke(args=["demo", "seed"])
+    assert "Decided round: nothing added (Communities Fund 2025/26 is decided already)" in second.output, second.output
+    assert _counts() == before
+
+
+def test_seed_schedules_this_years_panel_with_an_empty_agenda(app):
+    from grantsfund.panel import meetings
+    from grantsfund.panel.models import MeetingStatus, PanelMeeting
+
+    app.test_cli_runner().invoke(args=["demo", "seed"])
+    this_year = db.session.scalars(select(Round).where(Round.name == demo_rounds.THIS_YEAR)).one()
+    [meeting] = db.session.scalars(select(PanelMeeting).where(PanelMeeting.round_id == this_year.id)).all()
+    assert meeting.status is MeetingStatus.SCHEDULED
+    assert meeting.items == []
+    assert format_datetime(meeting.starts_at).startswith(format_date(this_year.panel_date))
+    assert meeting.starts_at > utcnow()
+    for email in ("chair@example.gov.uk", "panel@example.gov.uk"):
+        person = db.session.scalars(select(User).where(User.email == email)).one()
+        assert [m.round.name for m in meetings.meetings_for(person)] == [demo_rounds.THIS_YEAR, demo_rounds.LAST_YEAR]
+
+
+def test_a_round_closed_before_the_decided_stage_is_left_alone(app):
+    """A database seeded when last year's round was closed at once: its bids can no longer be submitted."""
+    from grantsfund.common.actor import Actor
+    from grantsfund.demo import decided, organisations, services
+    from grantsfund.panel.models import PanelMeeting
+    from grantsfund.rounds import services as rounds
+
+    services.seed_users(services.DEMO_USERS)
+    organisations.seed()
+    demo_rounds.seed()
+    last_year = db.session.scalars(select(Round).where(Round.name == demo_rounds.LAST_YEAR)).one()
+    rounds.close_round(last_year, actor=Actor.system(), now=last_year.closes_at)
+    before = _counts()
+    assert decided.seed() == (
+        "Decided round: nothing added (Communities Fund 2025/26 was closed before its bids could be submitted; "
+        "reset the database to load them)"
+    )
+    assert _counts() == before
+    assert db.session.scalar(select(func.count()).select_from(PanelMeeting)) == 0

@@ -7,13 +7,14 @@ from grantsfund.rounds import queries
 from grantsfund.rounds.models import Fund, Round, RoundStatus
 
 
-def test_the_demo_has_an_open_and_a_closed_round_and_is_safe_to_run_again(anonymous_client):
+def test_the_demo_has_last_years_round_and_an_open_one_and_is_safe_to_run_again(anonymous_client):
     assert demo.seed() == "Funds and rounds: 1 fund, 2 rounds added (5 themes, 22 indicators loaded)"
     assert demo.seed() == "Funds and rounds: 0 funds, 0 rounds added (0 themes, 0 indicators loaded)"
     assert db.session.scalar(select(func.count()).select_from(Fund)) == 1
     rounds = {r.name: r for r in db.session.scalars(select(Round))}
     last, this = rounds[demo.LAST_YEAR], rounds[demo.THIS_YEAR]
-    assert last.status is RoundStatus.CLOSED
+    # Last year's round stays open here: the decided-round stage submits its bids, then closes it.
+    assert last.status is RoundStatus.OPEN
     assert format_datetime(last.closes_at) == "5 June 2025 at 11:45pm"
     assert this.status is RoundStatus.OPEN
     assert this.copied_from_id == last.id
