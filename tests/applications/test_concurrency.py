@@ -4,53 +4,24 @@ The submissions commit for real, and a submitted application's snapshot and audi
 so the race runs in a scratch database of its own, created for the test and dropped after it."""
 
 import threading
-import uuid
 from collections.abc import Iterator
 
 import pytest
 from flask import Flask
-from flask_migrate import upgrade
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
-from grantsfund import create_app
 from grantsfund.applications import services, submission
 from grantsfund.common.actor import Actor
 from grantsfund.extensions import db
 from tests.applications import factories
+from tests.scratch import scratch_database
 
 SUBMISSIONS = 20
 
 
 @pytest.fixture
 def scratch_app(app: Flask, tmp_path) -> Iterator[Flask]:
-    """The app on a fresh, migrated PostgreSQL database of its own."""
-    main_url = make_url(str(db.engine.url))
-    name = f"race_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(main_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    scratch = create_app(
-        {
-            "SQLALCHEMY_DATABASE_URI": main_url.set(database=name).render_as_string(hide_password=False),
-            "UPLOAD_DIR": str(tmp_path / "uploads"),
-            "MAIL_FILE_DIR": str(tmp_path / "mail"),
-            "SERVER_NAME": None,
-            # Every submission holds a connection while it waits for the others.
-            "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "pool_size": SUBMISSIONS + 2},
-        },
-        env_name="test",
-    )
-    try:
-        with scratch.app_context():
-            upgrade()
+    with scratch_database(tmp_path, connections=SUBMISSIONS + 2) as scratch:
         yield scratch
-    finally:
-        with scratch.app_context():
-            db.engine.dispose()
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 @pytest.mark.postgresql_only

@@ -17,33 +17,9 @@ from grantsfund.panel import decisions, meetings
 from grantsfund.panel.decisions import DecisionAnswers, OverBudget
 from grantsfund.panel.models import Outcome, PanelDecision
 from tests.applications import factories
-from tests.panel.factories import all_present, meeting, panel, ranked
-from tests.rounds.factories import officer_actor
+from tests.panel.factories import all_present, meeting, ranked
 
 REQUESTED = 500_050  # what each bid from the application factories asks for: £5,000.50
-
-
-@pytest.fixture
-def officer(make_user):
-    return officer_actor(make_user)
-
-
-@pytest.fixture
-def round_(make_user):
-    made = factories.open_round(make_user)
-    made.assessors_per_bid = 1
-    made.budget_pence = 1_200_000
-    return made
-
-
-@pytest.fixture
-def people(make_user):
-    return panel(make_user)
-
-
-@pytest.fixture
-def chair(people):
-    return Actor(people[0])
 
 
 def at_panel(round_, officer, make_user, people, count):

@@ -8,23 +8,8 @@ from grantsfund.common.errors import DomainError
 from grantsfund.panel import decisions, meetings, outcomes
 from grantsfund.panel.decisions import DecisionAnswers
 from grantsfund.panel.models import MeetingStatus, Outcome
-from tests.applications import factories
 from tests.conftest import queued_emails
 from tests.panel.factories import all_present, meeting, panel, ranked
-from tests.rounds.factories import officer_actor
-
-
-@pytest.fixture
-def officer(make_user):
-    return officer_actor(make_user)
-
-
-@pytest.fixture
-def round_(make_user):
-    made = factories.open_round(make_user)
-    made.assessors_per_bid = 1
-    made.budget_pence = 1_200_000
-    return made
 
 
 def test_a_meeting_runs_from_agenda_to_published_outcomes(round_, officer, make_user):

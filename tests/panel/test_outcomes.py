@@ -16,36 +16,17 @@ from grantsfund.notifications.rendering import render_email
 from grantsfund.panel import decisions, meetings, outcomes
 from grantsfund.panel.decisions import DecisionAnswers
 from grantsfund.panel.models import MeetingStatus, Outcome
-from tests.applications import factories
 from tests.conftest import queued_emails
-from tests.panel.factories import all_present, meeting, panel, ranked
-from tests.rounds.factories import officer_actor
+from tests.panel.factories import all_present, meeting, ranked
 
 PRIVATE = "Private: the treasurer seemed evasive"
 LETTERS = ("panel/offer", "panel/declined", "panel/deferred")
 
 
 @pytest.fixture
-def officer(make_user):
-    return officer_actor(make_user)
-
-
-@pytest.fixture
-def round_(make_user):
-    made = factories.open_round(make_user)
-    made.assessors_per_bid = 1
-    made.budget_pence = 5_000_000
-    return made
-
-
-@pytest.fixture
-def people(make_user):
-    return panel(make_user)
-
-
-@pytest.fixture
-def chair(people):
-    return Actor(people[0])
+def round_(round_):
+    round_.budget_pence = 5_000_000
+    return round_
 
 
 def at_panel(round_, officer, people, bids):

@@ -18,7 +18,6 @@ from grantsfund.panel import decisions, meetings
 from grantsfund.panel.decisions import DecisionAnswers
 from grantsfund.panel.meetings import AttendanceAnswer
 from grantsfund.panel.models import Attendance, MeetingStatus, Outcome, PanelMeeting, PanelRole
-from tests.applications import factories
 from tests.assessment.factories import scored
 from tests.panel.factories import (
     all_present,
@@ -27,33 +26,12 @@ from tests.panel.factories import (
     join_group,
     meeting,
     meeting_details,
-    panel,
     ranked,
     register_interest,
 )
-from tests.rounds.factories import officer_actor
 
 APPROVE = DecisionAnswers(Outcome.APPROVED, reasons="Strong local support")
 ABSENT = AttendanceAnswer(Attendance.APOLOGIES)
-
-
-@pytest.fixture
-def officer(make_user):
-    return officer_actor(make_user)
-
-
-@pytest.fixture
-def round_(make_user):
-    made = factories.open_round(make_user)
-    made.assessors_per_bid = 1
-    made.budget_pence = 1_200_000
-    return made
-
-
-@pytest.fixture
-def people(make_user):
-    """Chair Chidi (elected member), Member 1 (deputy, community), Member 2 (officer), Member 3 (partner)."""
-    return panel(make_user)
 
 
 def names(users):

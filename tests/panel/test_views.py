@@ -8,24 +8,9 @@ from grantsfund.common.actor import Actor
 from grantsfund.panel import decisions, meetings
 from grantsfund.panel.decisions import DecisionAnswers
 from grantsfund.panel.models import MeetingStatus, Outcome, PanelMeeting
-from tests.applications import factories
 from tests.conftest import error_messages, page, queued_emails, sign_in_as
 from tests.panel.factories import all_present, meeting, panel, ranked
 from tests.queries import statement_count
-from tests.rounds.factories import officer_actor
-
-
-@pytest.fixture
-def officer(make_user):
-    return officer_actor(make_user)
-
-
-@pytest.fixture
-def round_(make_user):
-    made = factories.open_round(make_user)
-    made.assessors_per_bid = 1
-    made.budget_pence = 1_200_000
-    return made
 
 
 @pytest.fixture
