@@ -53,6 +53,18 @@ def sheet_for(assignment: Assignment) -> ScoreSheet | None:
     ).first()
 
 
+def submitted_ids(assignments: Iterable[Assignment]) -> set[int]:
+    """Which of these assignments have their scores in, in one query."""
+    ids = [assignment.id for assignment in assignments]
+    return set(
+        db.session.scalars(
+            select(ScoreSheet.assignment_id).where(
+                ScoreSheet.assignment_id.in_(ids), ScoreSheet.submitted_at.is_not(None)
+            )
+        )
+    )
+
+
 def scores_by_criterion(sheet: ScoreSheet | None) -> dict[int, CriterionScore]:
     return {score.criterion_id: score for score in sheet.scores} if sheet else {}
 

@@ -187,7 +187,9 @@ def _assignment(assignment_id: int) -> Assignment:
 @policy.requires("assess")
 def list_my_assignments() -> ResponseReturnValue:
     mine = [a for a in assignment.assignments_of(current_user) if policy.can_see(current_user, a)]
-    return render_template("assessment/my_assignments.html", assignments=mine, today=london_today())
+    return render_template(
+        "assessment/my_assignments.html", assignments=mine, submitted=scoring.submitted_ids(mine), today=london_today()
+    )
 
 
 @bp.route("/assessments/<int:assignment_id>/declaration", methods=["GET", "POST"])

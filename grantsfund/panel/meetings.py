@@ -168,6 +168,8 @@ def create_meeting(
     round_: Round, details: MeetingDetails, *, actor: Actor, now: datetime | None = None
 ) -> PanelMeeting:
     now = now or utcnow()
+    if round_.is_draft:
+        raise DomainError("Open the round before setting up its panel")
     _check_details(details)
     meeting = PanelMeeting(round=round_, created_at=now, members=[], items=[])
     _apply(meeting, details)

@@ -1,15 +1,18 @@
 """Assigning assessors and declaring interests over HTTP, with CSRF."""
 
+from datetime import timedelta
+
 import pytest
 
 from grantsfund.assessment import assignment, scoring
 from grantsfund.assessment.models import Assignment, AssignmentStatus, Recommendation
 from grantsfund.common.actor import Actor
+from grantsfund.common.dates import london_today
 from grantsfund.extensions import db
 from grantsfund.organisations.models import Membership
 from tests.applications import factories
 from tests.assessment.factories import assessors, eligible
-from tests.conftest import error_messages, page
+from tests.conftest import error_messages, page, sign_in_as
 from tests.fuzzing import assert_no_server_error
 from tests.rounds.factories import officer_actor
 
@@ -190,3 +193,20 @@ def test_an_officer_records_an_interest_before_assigning(officer_client, round_,
     shown = page(officer_client.get(f"/funds/applications/{bid.id}/assessors"))
     assert "Ann Assessor: declared an interest: A trustee" in shown.get_text()
     assert_no_server_error(officer_client, url, ["assessor", "organisation", "reason"], extra_values=[str(ann.id)])
+
+
+def test_an_assessors_list_says_which_scores_are_in_and_never_calls_them_overdue(app, round_, bid, make_user):
+    [person] = assessors(make_user, "Dee Assessor")
+    made = assignment.assign(bid, person, due_on=london_today(), actor=officer_actor(make_user))
+    assignment.declare(made, conflict=False, actor=Actor(person))
+    answers = scoring.SheetAnswers(
+        scores=[scoring.ScoreAnswer(c.id, 3, "") for c in round_.criteria],
+        recommendation=Recommendation.FUND,
+        summary="Fine",
+    )
+    scoring.save_sheet(made, answers, submit=True, actor=Actor(person))
+    made.due_on = london_today() - timedelta(days=3)  # now long past
+    db.session.flush()
+    row = page(sign_in_as(app.test_client(), person).get("/assessments")).select_one("tbody tr").get_text()
+    assert "Scores submitted" in row
+    assert "Overdue" not in row

@@ -10,6 +10,7 @@ from grantsfund.panel.decisions import DecisionAnswers
 from grantsfund.panel.models import MeetingStatus, Outcome
 from tests.conftest import queued_emails
 from tests.panel.factories import all_present, meeting, panel, ranked
+from tests.rounds.factories import make_fund, make_round
 
 
 def test_a_meeting_runs_from_agenda_to_published_outcomes(round_, officer, make_user):
@@ -48,3 +49,9 @@ def test_decisions_wait_for_a_quorum_and_say_why(round_, officer, make_user):
     all_present(held, people[0])
     with pytest.raises(DomainError, match="3 of the 4 members needed"):
         decisions.record(item, DecisionAnswers(Outcome.APPROVED, reasons="Strong"), actor=Actor(people[0]))
+
+
+def test_a_draft_round_has_no_panel_yet(officer, make_user):
+    draft = make_round(officer, make_fund(officer))
+    with pytest.raises(DomainError, match="Open the round before setting up its panel"):
+        meeting(draft, officer, panel(make_user))
