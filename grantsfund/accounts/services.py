@@ -383,6 +383,17 @@ def enable_user(user: User, *, actor: Actor) -> None:
     audit.record(actor=actor, action="user.enabled", obj=user, before=before)
 
 
+def active_users_with(roles: Iterable[Role]) -> list[User]:
+    """Everyone not disabled who holds any of these roles, by name."""
+    return list(
+        db.session.scalars(
+            select(User)
+            .where(User.disabled_at.is_(None), User.role_grants.any(UserRole.role.in_(list(roles))))
+            .order_by(User.full_name, User.id)
+        )
+    )
+
+
 def list_users(*, search: str = "", role: Role | None = None, page: int = 1) -> Pagination:
     query = select(User).order_by(User.full_name, User.id)
     if search:

@@ -14,7 +14,8 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from grantsfund.accounts.models import Role, User, UserRole
+from grantsfund.accounts.models import Role, User
+from grantsfund.accounts.services import active_users_with
 from grantsfund.applications import services as applications
 from grantsfund.applications.models import Application, ApplicationStatus
 from grantsfund.assessment.models import Assignment, AssignmentStatus, DeclaredInterest
@@ -33,14 +34,7 @@ OPEN_FOR_ASSIGNMENT = (ApplicationStatus.ELIGIBLE, ApplicationStatus.IN_ASSESSME
 
 
 def list_assessors() -> list[User]:
-    return list(
-        db.session.scalars(
-            select(User)
-            .join(UserRole, UserRole.user_id == User.id)
-            .where(UserRole.role == Role.ASSESSOR, User.disabled_at.is_(None))
-            .order_by(User.full_name, User.id)
-        )
-    )
+    return active_users_with({Role.ASSESSOR})
 
 
 def bids_to_assess(round_: Round) -> list[Application]:

@@ -117,9 +117,9 @@ class BidResult:
         lifted = [r for r in self.criteria if r.score is not None and r.score >= LIFTS]
         lowered = [r for r in self.criteria if r.score is not None and r.score <= LOWERS]
         if lifted:
-            lines.append("Lifted by " + "; ".join(f"{r.criterion.name} ({_score(r.score)})" for r in lifted))
+            lines.append("Lifted by " + "; ".join(f"{r.criterion.name} ({score_text(r.score)})" for r in lifted))
         if lowered:
-            lines.append("Lowered by " + "; ".join(f"{r.criterion.name} ({_score(r.score)})" for r in lowered))
+            lines.append("Lowered by " + "; ".join(f"{r.criterion.name} ({score_text(r.score)})" for r in lowered))
         for r in self.failed_essentials:
             lines.append(f"Essential criterion below the pass mark of {self.threshold}: {r.criterion.name}")
         for r in self.needs_moderation:
@@ -139,7 +139,8 @@ class BidResult:
         return lines
 
 
-def _score(value: Fraction | None) -> str:
+def score_text(value: Fraction | None) -> str:
+    """A criterion's score as people read it: whole when it is, otherwise to one decimal place."""
     if value is None:
         return "–"
     return str(int(value)) if value.denominator == 1 else f"{float(value):.1f}"

@@ -5,10 +5,11 @@ work with. Safe to run again; the caller commits."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
+from grantsfund.accounts.models import User
 from grantsfund.accounts.services import find_user_by_email
 from grantsfund.applications import services, submission
 from grantsfund.applications.models import Application, BudgetCategory, Community, FundingStatus
@@ -161,7 +162,7 @@ def seed() -> str:
     return f"Applications: {added} drafts and {submitted} submitted added"
 
 
-def _answers(round_: Round, bid: SubmittedBid) -> dict[Section, SectionAnswers]:
+def bid_answers(round_: Round, bid: SubmittedBid) -> dict[Section, SectionAnswers]:
     window = services.project_window(round_)
     months = window.months()
     wards = db.session.scalars(select(Ward.id).where(Ward.name.in_(bid.wards)))
@@ -209,17 +210,44 @@ def _submit(round_: Round, name: str, bid: SubmittedBid, *, now: datetime) -> bo
         select(Application.id).where(Application.round_id == round_.id, Application.organisation_id == group.id)
     ).first():
         return False
-    actor = Actor(user=member)
-    application = services.start_application(round_, group, actor=actor, now=now)
-    for question in round_.questions:
-        services.answer_eligibility(application, question, answer=question.qualifying_answer, actor=actor, now=now)
-    declaration = SectionAnswers(
-        declared_name=member.full_name, declared_position="Chair", confirmations=set(services.CONFIRMATIONS)
-    )
-    for section, answers in {**_answers(round_, bid), Section.DECLARATIONS: declaration}.items():
-        _save(application, section, answers, actor=actor, complete=True)
-    submission.submit_application(application, actor=actor, now=now)
+    submit_bid(round_, group, member, bid, position="Chair", started=now, submitted_at=now)
     return True
+
+
+NO_GAP = timedelta(0)
+
+
+def submit_bid(
+    round_: Round,
+    group: Organisation,
+    member: User,
+    bid: SubmittedBid,
+    *,
+    position: str,
+    started: datetime,
+    submitted_at: datetime,
+    gap: timedelta = NO_GAP,
+) -> Application:
+    """Fill in and submit the group's bid as its member would: started at `started`, a section every `gap`."""
+    actor = Actor(user=member)
+    application = services.start_application(round_, group, actor=actor, now=started)
+    for question in round_.questions:
+        services.answer_eligibility(application, question, answer=question.qualifying_answer, actor=actor, now=started)
+    declaration = SectionAnswers(
+        declared_name=member.full_name, declared_position=position, confirmations=set(services.CONFIRMATIONS)
+    )
+    sections = {**bid_answers(round_, bid), Section.DECLARATIONS: declaration}
+    for number, (section, answers) in enumerate(sections.items(), start=1):
+        services.save_section(
+            application,
+            section,
+            answers,
+            expected_version=application.version,
+            complete=True,
+            actor=actor,
+            now=started + gap * number,
+        )
+    return submission.submit_application(application, actor=actor, now=submitted_at)
 
 
 def _save(application: Application, section: Section, answers: SectionAnswers, *, actor: Actor, complete: bool) -> None:

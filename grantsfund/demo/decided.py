@@ -21,22 +21,19 @@ from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import select
 
-from grantsfund.accounts.models import Role, User, UserRole
+from grantsfund.accounts.models import Role, User
 from grantsfund.accounts.services import find_user_by_email
-from grantsfund.applications import services as applications
-from grantsfund.applications import submission
 from grantsfund.applications.models import Application, BudgetCategory, Community
-from grantsfund.applications.services import Section, SectionAnswers
 from grantsfund.assessment import assignment, eligibility, ranking, scoring
 from grantsfund.assessment.eligibility import Decision
 from grantsfund.assessment.models import EligibilityResult, Recommendation
-from grantsfund.audit import services as audit
 from grantsfund.common.actor import Actor
 from grantsfund.common.dates import london_to_utc, to_london, utcnow
 from grantsfund.common.money import format_pence
-from grantsfund.demo.applications import SubmittedBid, _answers
-from grantsfund.demo.organisations import _documents
+from grantsfund.demo.applications import SubmittedBid, submit_bid
+from grantsfund.demo.organisations import add_documents
 from grantsfund.demo.rounds import LAST_YEAR, THIS_YEAR
+from grantsfund.demo.services import demo_person
 from grantsfund.extensions import db
 from grantsfund.organisations import services as organisations
 from grantsfund.organisations.models import LegalForm, Organisation, Ward
@@ -94,17 +91,7 @@ DELEGATE = ("marcus.reid@example.org", "leah.fraser@example.org")  # the member,
 
 
 def _person(person: Person, *, now: datetime) -> User:
-    user = find_user_by_email(person.email)
-    if user is None:
-        user = User(
-            email=person.email,
-            full_name=person.full_name,
-            created_at=now,
-            role_grants=[UserRole(role=person.role, granted_at=now)],
-        )
-        db.session.add(user)
-        audit.record(actor=Actor.system(), action="user.seeded", obj=user, after={"roles": [person.role]}, now=now)
-    return user
+    return demo_person(person.email, person.full_name, {person.role}, now=now)
 
 
 # Groups ----------------------------------------------------------------------------------------------------
@@ -181,7 +168,7 @@ def _add_groups() -> None:
         organisation = organisations.create_organisation(
             _details(group, wards[group.ward], number), actor=Actor(user=member), now=created
         )
-        _documents(organisation, today=today, complete=True)
+        add_documents(organisation, today=today, complete=True)
     db.session.flush()
 
 
@@ -556,29 +543,16 @@ def _submit(round_: Round, spec: LastYearBid) -> Application:
     member = find_user_by_email(spec.bid.member_email)
     if member is None:
         raise LookupError(f"No demo member {spec.bid.member_email}")
-    actor = Actor(user=member)
-    started = spec.submitted_at - timedelta(days=14)
-    application = applications.start_application(round_, group, actor=actor, now=started)
-    for question in round_.questions:
-        applications.answer_eligibility(
-            application, question, answer=question.qualifying_answer, actor=actor, now=started
-        )
-    declaration = SectionAnswers(
-        declared_name=member.full_name, declared_position=spec.position, confirmations=set(applications.CONFIRMATIONS)
+    return submit_bid(
+        round_,
+        group,
+        member,
+        spec.bid,
+        position=spec.position,
+        started=spec.submitted_at - timedelta(days=14),
+        submitted_at=spec.submitted_at,
+        gap=timedelta(days=1),
     )
-    sections = {**_answers(round_, spec.bid), Section.DECLARATIONS: declaration}
-    for day, (section, answers) in enumerate(sections.items(), start=1):
-        applications.save_section(
-            application,
-            section,
-            answers,
-            expected_version=application.version,
-            complete=True,
-            actor=actor,
-            now=started + timedelta(days=day),
-        )
-    submission.submit_application(application, actor=actor, now=spec.submitted_at)
-    return application
 
 
 def _check_eligibility(bids: list[tuple[LastYearBid, Application]], officer: Actor) -> None:

@@ -9,13 +9,11 @@ from datetime import date, timedelta
 from flask import current_app
 from sqlalchemy import select
 
-from grantsfund.accounts.models import Role, User, UserRole
+from grantsfund.accounts.models import Role
 from grantsfund.accounts.passwords import hash_password
-from grantsfund.accounts.services import find_user_by_email
-from grantsfund.audit import services as audit
 from grantsfund.common.actor import Actor
 from grantsfund.common.dates import to_london, utcnow
-from grantsfund.demo.services import DEMO_PASSWORD, DEMO_USERS
+from grantsfund.demo.services import DEMO_PASSWORD, DEMO_USERS, demo_person
 from grantsfund.extensions import db
 from grantsfund.organisations import services, storage
 from grantsfund.organisations.models import (
@@ -82,24 +80,7 @@ def tiny_pdf(title: str) -> bytes:
     return bytes(out)
 
 
-def _user(email: str, full_name: str) -> User:
-    user = find_user_by_email(email)
-    if user is None:
-        now = utcnow()
-        user = User(
-            email=email,
-            full_name=full_name,
-            password_hash=hash_password(DEMO_PASSWORD),
-            email_verified_at=now,
-            created_at=now,
-            role_grants=[UserRole(role=Role.APPLICANT, granted_at=now)],
-        )
-        db.session.add(user)
-        audit.record(actor=Actor.system(), action="user.seeded", obj=user, after={"roles": user.roles}, now=now)
-    return user
-
-
-def _documents(organisation: Organisation, *, today: date, complete: bool) -> None:
+def add_documents(organisation: Organisation, *, today: date, complete: bool) -> None:
     """Most groups have a full set; the others are missing some, or have something out of date."""
     year_end = date(today.year - 1, 3, 31)
     plan = [
@@ -137,10 +118,14 @@ def seed() -> str:
     existing = set(db.session.scalars(select(Organisation.name)))
     today = to_london(utcnow()).date()
     added = 0
+    password_hash = hash_password(DEMO_PASSWORD)  # once: hashing is slow on purpose
     for index, (name, form, charity, company, street, postcode, ward, pounds, year, emails) in enumerate(GROUPS):
         if name in existing:
             continue
-        people = [_user(email, OTHER_MEMBERS.get(email, "Demo Member")) for email in emails]
+        people = [
+            demo_person(email, OTHER_MEMBERS.get(email, "Demo Member"), {Role.APPLICANT}, password_hash=password_hash)
+            for email in emails
+        ]
         db.session.flush()
         details = OrganisationDetails(
             name=name,
@@ -163,7 +148,7 @@ def seed() -> str:
         organisation = services.create_organisation(details, actor=Actor.system())
         now = utcnow()
         organisation.memberships = [Membership(user=person, joined_at=now) for person in people]
-        _documents(organisation, today=today, complete=index % 3 != 0)
+        add_documents(organisation, today=today, complete=index % 3 != 0)
         added += 1
     db.session.flush()
     return f"Organisations: {added} added, {len(GROUPS) - added} already there; wards: {wards_added} added"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 
 from grantsfund.accounts.models import Role, User, UserRole
 from grantsfund.accounts.passwords import hash_password
@@ -42,24 +43,40 @@ class SeedReport:
 
 def seed_users(demo_users: Iterable[DemoUser]) -> SeedReport:
     report = SeedReport()
-    now = utcnow()
-    password_hash = hash_password(DEMO_PASSWORD)
+    password_hash = hash_password(DEMO_PASSWORD)  # once: hashing is slow on purpose
     for demo in demo_users:
         if find_user_by_email(demo.email) is not None:
             report.existing += 1
             continue
-        user = User(
-            email=demo.email,
-            full_name=demo.full_name,
-            password_hash=password_hash,
-            email_verified_at=now,
-            created_at=now,
-            role_grants=[UserRole(role=role, granted_at=now) for role in sorted(demo.roles)],
-        )
-        db.session.add(user)
-        audit.record(actor=Actor.system(), action="user.seeded", obj=user, after={"roles": demo.roles}, now=now)
+        demo_person(demo.email, demo.full_name, demo.roles, password_hash=password_hash)
         report.added += 1
     return report
+
+
+def demo_person(
+    email: str,
+    full_name: str,
+    roles: Iterable[Role],
+    *,
+    password_hash: str | None = None,
+    now: datetime | None = None,
+) -> User:
+    """The demo person with this email: found, or added (able to sign in only when given a password hash)."""
+    user = find_user_by_email(email)
+    if user is not None:
+        return user
+    now = now or utcnow()
+    user = User(
+        email=email,
+        full_name=full_name,
+        password_hash=password_hash,
+        email_verified_at=now if password_hash else None,
+        created_at=now,
+        role_grants=[UserRole(role=role, granted_at=now) for role in sorted(roles)],
+    )
+    db.session.add(user)
+    audit.record(actor=Actor.system(), action="user.seeded", obj=user, after={"roles": user.roles}, now=now)
+    return user
 
 
 def commit() -> None:

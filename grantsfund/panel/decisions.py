@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import aliased, selectinload
 
 from grantsfund.applications import services as applications
@@ -24,7 +24,7 @@ from grantsfund.common.errors import DomainError
 from grantsfund.common.money import format_pence, plain_pounds
 from grantsfund.extensions import db
 from grantsfund.panel.meetings import Quorum, presiding, quorum_for
-from grantsfund.panel.models import APPROVALS, MeetingStatus, Outcome, PanelDecision, PanelItem, PanelMeeting
+from grantsfund.panel.models import APPROVALS, MeetingStatus, Outcome, PanelDecision, PanelItem
 from grantsfund.rounds.models import Round
 
 MAX_TEXT = 5000
@@ -44,7 +44,8 @@ class DecisionAnswers:
     feedback: str = ""
 
 
-def _not_corrected() -> object:
+def _not_corrected() -> ColumnElement[bool]:
+    """The entry is standing: no later entry corrects it."""
     later = aliased(PanelDecision)
     return ~select(later.id).where(later.corrects_id == PanelDecision.id).exists()
 
@@ -59,7 +60,7 @@ def committed_pence(round_: Round) -> int:
             PanelDecision.round_id == round_.id,
             PanelDecision.outcome.in_(APPROVALS),
             Application.status != ApplicationStatus.WITHDRAWN,
-            _not_corrected(),  # type: ignore[arg-type]
+            _not_corrected(),
         )
     )
     return int(total or 0)
@@ -73,7 +74,7 @@ def standing(items: list[PanelItem]) -> dict[int, PanelDecision]:
     return {
         decision.item_id: decision
         for decision in db.session.scalars(
-            select(PanelDecision).where(PanelDecision.item_id.in_(ids), _not_corrected())  # type: ignore[arg-type]
+            select(PanelDecision).where(PanelDecision.item_id.in_(ids), _not_corrected())
         )
     }
 
@@ -82,7 +83,7 @@ def decision_for(application: Application) -> PanelDecision | None:
     """The standing decision on the bid at its latest meeting."""
     return db.session.scalars(
         select(PanelDecision)
-        .where(PanelDecision.application_id == application.id, _not_corrected())  # type: ignore[arg-type]
+        .where(PanelDecision.application_id == application.id, _not_corrected())
         .order_by(PanelDecision.recorded_at.desc(), PanelDecision.id.desc())
     ).first()
 
@@ -94,13 +95,13 @@ def published_decision(application: Application) -> PanelDecision | None:
     return decision_for(application)
 
 
-def log(meeting: PanelMeeting) -> list[PanelDecision]:
-    """Every entry for the meeting, in the order recorded."""
+def log(items: list[PanelItem]) -> list[PanelDecision]:
+    """Every entry on these items (a meeting's, or those of it a reader may see), in the order recorded."""
     return list(
         db.session.scalars(
             select(PanelDecision)
             .options(selectinload(PanelDecision.recorded_by), selectinload(PanelDecision.application))
-            .where(PanelDecision.meeting_id == meeting.id)
+            .where(PanelDecision.item_id.in_([item.id for item in items]))
             .order_by(PanelDecision.recorded_at, PanelDecision.id)
         )
     )
@@ -183,7 +184,7 @@ def record(
             raise DomainError("Enter why the decision is being corrected", field="correction_reason")
     answers = _checked(answers, application.amount_requested_pence or 0)
     if answers.amount_pence is not None:
-        _check_budget(round_, answers.amount_pence, release=current.amount_pence or 0 if current else 0)
+        _check_budget(round_, answers.amount_pence, release=(current.amount_pence or 0) if current else 0)
     decision = PanelDecision(
         meeting_id=meeting.id,
         item_id=item.id,
@@ -251,14 +252,14 @@ LOG_HEADINGS = [
 ]
 
 
-def log_rows(meeting: PanelMeeting) -> Iterator[list[str]]:
-    groups = {item.application_id: item.pack.get("organisation", "") for item in meeting.items}
-    for entry in log(meeting):
+def log_rows(items: list[PanelItem]) -> Iterator[list[str]]:
+    groups = {item.id: item.pack.get("organisation", "") for item in items}
+    for entry in log(items):
         yield [
             str(entry.id),
             format_datetime(entry.recorded_at),
             entry.application.reference or "",
-            safe_cell(groups.get(entry.application_id, "")),
+            safe_cell(groups[entry.item_id]),
             entry.outcome.recorded,
             plain_pounds(entry.amount_pence) if entry.amount_pence is not None else "",
             safe_cell(entry.conditions),

@@ -14,12 +14,13 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from grantsfund.accounts.models import Role, User, UserRole
+from grantsfund.accounts.models import Role, User
+from grantsfund.accounts.services import active_users_with
 from grantsfund.applications import services as applications
 from grantsfund.applications.models import Application, ApplicationStatus
 from grantsfund.assessment import assignment as assessment_assignment
 from grantsfund.assessment.models import EligibilityCheck, EligibilityResult
-from grantsfund.assessment.ranking import BidResult, percent, ranking, submitted_sheets_of_all
+from grantsfund.assessment.ranking import BidResult, percent, ranking, score_text, submitted_sheets_of_all
 from grantsfund.audit import services as audit
 from grantsfund.common.actor import Actor
 from grantsfund.common.dates import utcnow
@@ -44,15 +45,7 @@ MAX_REASON = 2000
 
 def panel_people() -> list[User]:
     """Everyone who may sit on a panel (or be a delegate on one)."""
-    return list(
-        db.session.scalars(
-            select(User)
-            .join(UserRole, UserRole.user_id == User.id)
-            .where(UserRole.role.in_(PANEL_ROLES), User.disabled_at.is_(None))
-            .distinct()
-            .order_by(User.full_name, User.id)
-        )
-    )
+    return active_users_with(PANEL_ROLES)
 
 
 def get_meeting(meeting_id: int) -> PanelMeeting | None:
@@ -282,7 +275,7 @@ def _packs(results: list[BidResult]) -> dict[int, dict[str, Any]]:
             "score": percent(result.weighted),
             "explanation": result.explanation(),
             "criteria": [
-                {"name": row.criterion.name, "weight": row.criterion.weight, "score": _plain(row.score)}
+                {"name": row.criterion.name, "weight": row.criterion.weight, "score": score_text(row.score)}
                 for row in result.criteria
             ],
             "flags": _flags(result) + notes.get(result.application.id, []),
@@ -302,12 +295,6 @@ def _packs(results: list[BidResult]) -> dict[int, dict[str, Any]]:
         }
         for result in results
     }
-
-
-def _plain(value: Any) -> str:
-    if value is None:
-        return "–"
-    return str(int(value)) if value.denominator == 1 else f"{float(value):.1f}"
 
 
 def _flags(result: BidResult) -> list[str]:
@@ -340,20 +327,13 @@ def _eligibility_notes(application_ids: list[int]) -> dict[int, list[str]]:
 # Conflicts -----------------------------------------------------------------------------------------------------
 
 
-def _people(meeting: PanelMeeting) -> set[int]:
-    return {member.user_id for member in meeting.members} | {
-        member.delegate_id for member in meeting.members if member.delegate_id is not None
-    }
-
-
 def _find_conflicts(meeting: PanelMeeting, items: list[PanelItem], *, now: datetime) -> None:
     """Record, against each item, the people taking part whose group it is or who declared an interest in it."""
-    found = assessment_assignment.conflicts(
-        sorted(_people(meeting)), sorted({i.application.organisation_id for i in items})
-    )
+    people = meeting.people_ids
+    found = assessment_assignment.conflicts(sorted(people), sorted({i.application.organisation_id for i in items}))
     for item in items:
         recorded = {conflict.user_id for conflict in item.conflicts}
-        for user_id in sorted(_people(meeting) - recorded):
+        for user_id in sorted(people - recorded):
             reason = found.get((user_id, item.application.organisation_id))
             if reason:  # the first letter up, the rest (names from the register) as written
                 reason = reason[:1].upper() + reason[1:]
@@ -371,7 +351,7 @@ def declare_conflict(
     meeting = item.meeting
     if meeting.status not in (MeetingStatus.SCHEDULED, MeetingStatus.IN_PROGRESS):
         raise DomainError(f"This meeting is {meeting.status.label.lower()}: conflicts can no longer be declared")
-    if person.id not in _people(meeting):
+    if not meeting.takes_part(person.id):
         raise DomainError(f"{person.full_name} is not taking part in this meeting", field="user_id")
     if not reason:
         raise DomainError("Enter the nature of the interest", field="reason")
@@ -413,24 +393,22 @@ def record_attendance(
     before = _attendance(meeting)
     for member in meeting.members:
         member.attendance = answers[member.user_id].attendance
-        member.delegate_id = delegates.get(member.user_id)
+        member.delegate = delegates.get(member.user_id)
     if meeting.status is MeetingStatus.SCHEDULED:
         meeting.status = MeetingStatus.IN_PROGRESS
         meeting.started_at = now
     db.session.flush()
-    for member in meeting.members:
-        db.session.refresh(member, attribute_names=["delegate"])
     _find_conflicts(meeting, meeting.items, now=now)
     audit.record(
         actor=actor, action="panel.attendance_recorded", obj=meeting, before=before, after=_attendance(meeting), now=now
     )
 
 
-def _checked_delegates(meeting: PanelMeeting, answers: dict[int, AttendanceAnswer]) -> dict[int, int]:
+def _checked_delegates(meeting: PanelMeeting, answers: dict[int, AttendanceAnswer]) -> dict[int, User]:
     """Member -> their delegate, each checked: allowed, a panel person, not a member, attending for one only."""
     people = {person.id: person for person in panel_people()}
     members = {member.user_id for member in meeting.members}
-    delegates: dict[int, int] = {}
+    delegates: dict[int, User] = {}
     for member in meeting.members:
         answer = answers.get(member.user_id)
         name, here = member.user.full_name, f"attendance_{member.user_id}"
@@ -448,9 +426,9 @@ def _checked_delegates(meeting: PanelMeeting, answers: dict[int, AttendanceAnswe
             raise DomainError(
                 f"{delegate.full_name} is a member already: choose someone else to attend for {name}", field=field
             )
-        if delegate.id in delegates.values():
+        if delegate in delegates.values():
             raise DomainError(f"{delegate.full_name} can attend for one member only", field=field)
-        delegates[member.user_id] = delegate.id
+        delegates[member.user_id] = delegate
     return delegates
 
 

@@ -92,9 +92,16 @@ class PanelMeeting(db.Model):  # type: ignore[name-defined]
     def member(self, user_id: int) -> PanelMember | None:
         return next((member for member in self.members if member.user_id == user_id), None)
 
+    @property
+    def people_ids(self) -> set[int]:
+        """The members of the panel and the delegates recorded for them."""
+        return {member.user_id for member in self.members} | {
+            member.delegate_id for member in self.members if member.delegate_id is not None
+        }
+
     def takes_part(self, user_id: int) -> bool:
-        """A member of the panel, or a delegate recorded for one: who may read this meeting's pack."""
-        return any(user_id in (member.user_id, member.delegate_id) for member in self.members)
+        """Who may read this meeting's pack."""
+        return user_id in self.people_ids
 
     @property
     def quorum_role_labels(self) -> list[str]:

@@ -67,8 +67,6 @@ def publish(meeting: PanelMeeting, *, actor: Actor, now: datetime | None = None)
         decision = decided[item.id]
         application = item.application
         applications.lock(application)
-        if application.status is ApplicationStatus.WITHDRAWN:
-            continue
         applications.move(application, decision.outcome.status)
         audit.record(
             actor=actor,

@@ -134,7 +134,6 @@ def remove_item(meeting_id: int, item_id: int) -> ResponseReturnValue:
 def show_meeting(meeting_id: int) -> ResponseReturnValue:
     meeting = _meeting(meeting_id, "view_panels")
     items = _visible_items(meeting)
-    visible = {item.id for item in items}
     return render_template(
         "panel/meeting.html",
         meeting=meeting,
@@ -142,7 +141,7 @@ def show_meeting(meeting_id: int) -> ResponseReturnValue:
         withheld=len(meeting.items) - len(items),
         standing=decisions.standing(items),
         quorums={item.id: meetings.quorum_for(item) for item in items},
-        log=[entry for entry in decisions.log(meeting) if entry.item_id in visible],
+        log=decisions.log(items),
         committed=decisions.committed_pence(meeting.round),
         undecided=outcomes.undecided(meeting) if meeting.status is MeetingStatus.IN_PROGRESS else [],
         confirm_form=ButtonForm(),
@@ -176,7 +175,7 @@ def show_item(meeting_id: int, item_id: int) -> ResponseReturnValue:
         totals=meetings.running_totals(meeting),
         quorum=meetings.quorum_for(item),
         presiding=meetings.presiding(item),
-        entries=[entry for entry in decisions.log(meeting) if entry.item_id == item.id],
+        entries=decisions.log([item]),
         standing=decisions.standing([item]).get(item.id),
     )
 
@@ -185,8 +184,7 @@ def show_item(meeting_id: int, item_id: int) -> ResponseReturnValue:
 @policy.requires("view_panels")
 def export_log(meeting_id: int) -> ResponseReturnValue:
     meeting = _meeting(meeting_id, "view_panels")
-    visible = {item.application.reference for item in _visible_items(meeting)}
-    rows = (row for row in decisions.log_rows(meeting) if row[2] in visible)
+    rows = decisions.log_rows(_visible_items(meeting))
     return csv_response(decisions.LOG_HEADINGS, rows, filename=f"panel-{meeting.id}-decisions.csv")
 
 

@@ -110,7 +110,7 @@ def test_each_outcome_is_refused_without_what_it_needs(item, chair, answers, fie
     with pytest.raises(DomainError, match=re.escape(message)) as refused:
         decisions.record(item, answers, actor=chair)
     assert refused.value.field == field
-    assert decisions.log(item.meeting) == []
+    assert decisions.log(item.meeting.items) == []
 
 
 # One decision per item, and corrections ------------------------------------------------------------------------
@@ -123,7 +123,7 @@ def test_a_second_decision_is_refused_unless_it_corrects_the_standing_one_with_a
     with pytest.raises(DomainError, match="Enter why the decision is being corrected") as refused:
         decisions.record(item, DecisionAnswers(Outcome.APPROVED, reasons="Venue found"), actor=chair, correcting=first)
     assert refused.value.field == "correction_reason"
-    assert decisions.log(item.meeting) == [first]
+    assert decisions.log(item.meeting.items) == [first]
 
 
 def test_a_correction_names_the_entry_it_corrects_and_stands_in_its_place(item, chair):
@@ -139,7 +139,7 @@ def test_a_correction_names_the_entry_it_corrects_and_stands_in_its_place(item, 
     assert second.correction_reason == "Recorded before the venue letter was read"
     assert decisions.standing([item]) == {item.id: second}
     assert decisions.decision_for(item.application) == second
-    assert decisions.log(item.meeting) == [first, second]
+    assert decisions.log(item.meeting.items) == [first, second]
     assert first.outcome is Outcome.DEFERRED  # the original entry is kept as it was
     event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "panel.decision_corrected")).one()
     assert event.before == {"outcome": "deferred", "amount_pence": None}
@@ -345,7 +345,7 @@ def test_the_log_exports_one_row_per_entry_under_its_headings_in_plain_pounds(
         correcting=approved,
         correction_reason="Agreed to fund the venue only",
     )
-    rows = list(decisions.log_rows(held))
+    rows = list(decisions.log_rows(held.items))
     assert decisions.LOG_HEADINGS[5] == "Amount (£)"
     assert all(len(row) == len(decisions.LOG_HEADINGS) for row in rows)
     assert [row[0] for row in rows] == [str(approved.id), str(declined.id), str(corrected.id)]

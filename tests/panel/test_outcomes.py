@@ -84,7 +84,7 @@ def test_confirmed_minutes_close_the_log_and_the_attendance(round_, officer, mak
         meetings.declare_conflict(item, people[2], reason="Late declaration", actor=Actor(people[2]))
     with pytest.raises(DomainError, match="its minutes cannot be confirmed"):
         outcomes.confirm_minutes(held, minutes="Again", actor=officer)
-    assert decisions.log(held) == [decided]
+    assert decisions.log(held.items) == [decided]
 
 
 def test_the_minutes_cannot_be_confirmed_before_the_meeting_starts(round_, officer, people):
