@@ -49,6 +49,14 @@ class Config:
     SUPPORT_EMAIL = os.environ.get("SUPPORT_EMAIL", "communities.fund@example.gov.uk")
     # Where a group that cannot apply is pointed for other funding (the council's funding advice page).
     FUNDING_ADVICE_URL = os.environ.get("FUNDING_ADVICE_URL", "https://www.example.gov.uk/funding-advice")
+    # Where the council is, so that signposting knows which funders' areas cover it.
+    COUNCIL_NATION = os.environ.get("COUNCIL_NATION", "England")
+    COUNCIL_REGION = os.environ.get("COUNCIL_REGION", "")
+    # Signposting: how many funders the matching suggests, when a group is asked what happened, and how old a
+    # directory entry may get before it is flagged for checking.
+    SIGNPOST_SUGGESTIONS = env_int("SIGNPOST_SUGGESTIONS", 5)
+    SIGNPOST_FOLLOW_UP_WEEKS = env_int("SIGNPOST_FOLLOW_UP_WEEKS", 12)
+    FUNDER_VERIFY_MONTHS = env_int("FUNDER_VERIFY_MONTHS", 12)
     # Absolute links in emails are built from this, because the mail worker has no request.
     BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
 

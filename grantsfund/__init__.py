@@ -94,6 +94,7 @@ def _register_blueprints(app: Flask) -> None:
     from grantsfund.pages.views import bp as pages_bp
     from grantsfund.panel.views import bp as panel_bp
     from grantsfund.rounds.views import bp as rounds_bp
+    from grantsfund.signposting.views import bp as signposting_bp
 
     for blueprint in (
         pages_bp,
@@ -107,6 +108,7 @@ def _register_blueprints(app: Flask) -> None:
         officer_applications_bp,
         assessment_bp,
         panel_bp,
+        signposting_bp,
     ):
         app.register_blueprint(blueprint)
 
@@ -116,8 +118,11 @@ def _register_cli(app: Flask) -> None:
     from grantsfund.demo.cli import demo_cli
     from grantsfund.notifications.cli import outbox_cli
     from grantsfund.organisations.cli import organisations_cli
+    from grantsfund.signposting.cli import funders_cli, signposting_cli
 
     app.cli.add_command(outbox_cli)
     app.cli.add_command(organisations_cli)
     app.cli.add_command(assessment_cli)
+    app.cli.add_command(funders_cli)
+    app.cli.add_command(signposting_cli)
     app.cli.add_command(demo_cli)

@@ -39,8 +39,14 @@ from grantsfund.rounds.models import (
     round_indicators,
     round_themes,
 )
+from grantsfund.signposting.models import Funder, Programme, Signpost, Suggestion, programme_wards
 
 __all__ = [
+    "programme_wards",
+    "Suggestion",
+    "Signpost",
+    "Programme",
+    "Funder",
     "AccountToken",
     "Application",
     "ApplicationActivity",

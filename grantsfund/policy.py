@@ -22,6 +22,7 @@ from grantsfund.extensions import login_manager
 from grantsfund.organisations.models import Document, JoinRequest, MemberInvitation, Membership, Organisation
 from grantsfund.panel.models import PanelItem, PanelMeeting
 from grantsfund.rounds.models import Criterion, EligibilityQuestion, Fund, Indicator, Round, Theme
+from grantsfund.signposting.models import Funder, Programme, Signpost, Suggestion
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -65,6 +66,13 @@ ROLE_RULES: dict[str, Callable[[User], bool]] = {
     "view_panels": lambda user: bool(user.roles & {Role.PANEL_MEMBER, Role.PANEL_CHAIR, Role.GRANTS_OFFICER}),
     "chair_panels": lambda user: bool(user.roles & {Role.PANEL_MEMBER, Role.PANEL_CHAIR}),
     "declare_panel_conflicts": lambda user: bool(user.roles & {Role.PANEL_MEMBER, Role.PANEL_CHAIR}),
+    # signposting: officers keep the directory and send the letters; a group reads its own letter and says what
+    # happened with each funder (which group's, the object rule below); finance reads the report too
+    "manage_funders": _has(Role.GRANTS_OFFICER),
+    "signpost": _has(Role.GRANTS_OFFICER),
+    "read_signposts": lambda user: bool(user.roles & {Role.APPLICANT, Role.GRANTS_OFFICER}),
+    "record_signpost_outcomes": lambda user: bool(user.roles & {Role.APPLICANT, Role.GRANTS_OFFICER}),
+    "view_signposting_report": lambda user: bool(user.roles & {Role.GRANTS_OFFICER, Role.FINANCE_OFFICER}),
 }
 
 # Who may know an object exists at all; a type with no rule is hidden from everyone.
@@ -99,6 +107,12 @@ VISIBILITY_RULES: dict[type, Callable[[User, Any], bool]] = {
     # conflict on it, whatever their role
     PanelMeeting: lambda viewer, meeting: meeting.takes_part(viewer.id) or viewer.has_role(Role.GRANTS_OFFICER),
     PanelItem: lambda viewer, item: can_see(viewer, item.meeting) and not item.conflicted(viewer.id),
+    # signposting: the directory is the officers'; a signpost is the officers', and its group's once sent
+    **dict.fromkeys((Funder, Programme), lambda viewer, _obj: viewer.has_role(Role.GRANTS_OFFICER)),
+    Signpost: lambda viewer, signpost: (
+        viewer.has_role(Role.GRANTS_OFFICER) or (signpost.is_sent and signpost.organisation.has_member(viewer.id))
+    ),
+    Suggestion: lambda viewer, suggestion: can_see(viewer, suggestion.signpost),
 }
 
 
@@ -118,7 +132,13 @@ OBJECT_RULES: dict[str, Callable[[User, Any], bool]] = {
     "assess": lambda user, assignment: assignment.assessor_id == user.id,
     "chair_panels": lambda user, obj: user.id in (_meeting_of(obj).chair_id, _meeting_of(obj).deputy_id),
     "declare_panel_conflicts": lambda user, obj: _meeting_of(obj).takes_part(user.id),
+    # Officers read every letter and record any outcome; an applicant only their own group's.
+    **dict.fromkeys(("read_signposts", "record_signpost_outcomes"), lambda user, obj: _officer_or_member(user, obj)),
 }
+
+
+def _officer_or_member(user: User, obj: Any) -> bool:
+    return user.has_role(Role.GRANTS_OFFICER) or _organisation_of(obj).has_member(user.id)
 
 
 def can_see(user: Any, obj: Any) -> bool:

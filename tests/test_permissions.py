@@ -17,8 +17,9 @@ from tests.matrix import ANON
 from tests.organisations import matrix as organisations
 from tests.panel import matrix as panel
 from tests.rounds import matrix as rounds
+from tests.signposting import matrix as signposting
 
-STAGES = [foundation, organisations, rounds, applications, officer_applications, assessment, panel]
+STAGES = [foundation, organisations, rounds, applications, officer_applications, assessment, panel, signposting]
 MATRIX = [row for stage in STAGES for row in stage.ROWS]
 # Each row needs only its own stage's objects; making every stage's for every row would be slow.
 STAGE_OF = {id(row): stage for stage in STAGES for row in stage.ROWS}

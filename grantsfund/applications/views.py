@@ -22,6 +22,7 @@ from grantsfund.organisations import services as organisations
 from grantsfund.organisations.current_group import current_organisation_id
 from grantsfund.panel import decisions as panel_decisions
 from grantsfund.rounds import queries as rounds
+from grantsfund.signposting import signposts
 
 bp = Blueprint("applications", __name__)
 
@@ -139,6 +140,7 @@ def show_not_eligible(application_id: int) -> ResponseReturnValue:
         application=application,
         question=question,
         funding_advice_url=current_app.config["FUNDING_ADVICE_URL"],
+        alternatives=signposts.matches_for(application),
     )
 
 
@@ -160,6 +162,7 @@ def show_application(application_id: int) -> ResponseReturnValue:
             can_withdraw=submission.can_withdraw(application),
             question=eligibility.open_request(application),
             decision=panel_decisions.published_decision(application),
+            signpost=signposts.sent_signpost_for(application),
         )
     statuses = services.section_statuses(application)
     return render_template(

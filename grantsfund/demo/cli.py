@@ -7,7 +7,7 @@ from collections.abc import Callable
 import click
 from flask.cli import AppGroup
 
-from grantsfund.demo import applications, assessment, decided, organisations, rounds, services
+from grantsfund.demo import applications, assessment, decided, organisations, rounds, services, signposting
 
 demo_cli = AppGroup("demo", help="Demonstration data.")
 
@@ -18,6 +18,7 @@ STAGES: list[tuple[str, Callable[[], str]]] = [
     ("Applications", applications.seed),
     ("Assessment", assessment.seed),
     ("Last year's round, decided", decided.seed),
+    ("Signposting", signposting.seed),
 ]
 
 

@@ -1,9 +1,10 @@
 from collections import Counter
+from datetime import timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 
 from grantsfund.accounts.models import Role, User
-from grantsfund.common.dates import format_date, format_datetime, utcnow
+from grantsfund.common.dates import format_date, format_datetime, london_today, utcnow
 from grantsfund.demo import rounds as demo_rounds
 from grantsfund.demo.services import DEMO_PASSWORD, DEMO_USERS
 from grantsfund.extensions import db
@@ -74,8 +75,10 @@ def _counts() -> dict[str, int]:
     from grantsfund.notifications.models import OutboxMessage
     from grantsfund.organisations.models import Organisation
     from grantsfund.panel.models import PanelDecision, PanelMeeting
+    from grantsfund.signposting.models import Funder, Programme, Signpost, Suggestion
 
     models = [User, Organisation, Application, ScoreSheet, PanelMeeting, PanelDecision, OutboxMessage]
+    models += [Funder, Programme, Signpost, Suggestion]
     return {model.__name__: db.session.scalar(select(func.count()).select_from(model)) for model in models}
 
 
@@ -136,10 +139,95 @@ def test_seed_decides_last_years_round_once(app):
     letters = db.session.scalars(select(OutboxMessage.template).where(OutboxMessage.template.like("panel/%"))).all()
     assert set(letters) == {"panel/offer", "panel/declined", "panel/deferred"}
 
+    _assert_signposted(first.output)
+
     before = _counts()
+    signposting_events = _signposting_events()
     second = runner.invoke(args=["demo", "seed"])
     assert "Decided round: nothing added (Communities Fund 2025/26 is decided already)" in second.output, second.output
+    assert (
+        "Signposting: 0 funders' programmes loaded (15 already there), 0 council programmes added, 0 re-verified; "
+        "0 letters sent, 0 drafts, 0 outcomes recorded (4 signposts already there)"
+    ) in second.output, second.output
     assert _counts() == before
+    assert _signposting_events() == signposting_events
+
+
+def _signposting_events() -> int:
+    from grantsfund.audit.models import AuditEvent
+
+    actions = (AuditEvent.action.like("funder%"), AuditEvent.action.like("signpost.%"))
+    return db.session.scalar(select(func.count()).select_from(AuditEvent).where(or_(*actions)))
+
+
+def _assert_signposted(output: str) -> None:
+    """The directory, with the council's own chest and five entries checked lately; last year's declined and
+    ineligible bids signposted (three letters sent, one draft); four outcomes, from groups and the officer."""
+    from flask import current_app
+
+    from grantsfund.notifications.models import OutboxMessage
+    from grantsfund.signposting import directory
+    from grantsfund.signposting.models import Funder, SignpostOutcome, SignpostStatus
+    from grantsfund.signposting.signposts import candidates
+
+    assert (
+        "Signposting: 15 funders' programmes loaded (0 already there), 1 council programme added, 5 re-verified; "
+        "3 letters sent, 1 draft, 4 outcomes recorded (0 signposts already there)"
+    ) in output, output
+    council = current_app.config["COUNCIL_NAME"]
+    programmes = {programme.name: programme for programme in directory.list_programmes()}
+    assert len(programmes) == 16
+    chest = programmes["Ward councillors' community chest"]
+    assert chest.funder.name == council
+    assert [ward.name for ward in chest.wards] == ["Abbey Fields", "Fernlea", "Westfield"]
+    checked = set(programmes) - {programme.name for programme in directory.list_programmes(stale_only=True)}
+    assert checked == {
+        "National Lottery Awards for All England",
+        "Reaching Communities England",
+        "Movement Fund",
+        "Funding advice (not a grant)",
+        "Ward councillors' community chest",
+    }
+    today = london_today()
+    assert all(today - timedelta(days=31) < programmes[name].last_verified_on < today for name in checked)
+    cvs = db.session.scalars(select(Funder).where(Funder.name == "Local Council for Voluntary Service")).one()
+    assert council in cvs.description
+
+    signposts = {c.application.title: c.signpost for c in candidates() if c.signpost is not None}
+    assert {title: signpost.status for title, signpost in signposts.items()} == {
+        "Westfield Fives": SignpostStatus.SENT,
+        "Fernlea Murals": SignpostStatus.SENT,
+        "New Polytunnel and Fencing": SignpostStatus.SENT,
+        "Exchange Visit to Saint-Aubin": SignpostStatus.DRAFT,
+    }
+    sent = [signpost for signpost in signposts.values() if signpost.is_sent]
+    assert all(signpost.note and signpost.sent_at.year == 2025 and signpost.follow_up_sent_at for signpost in sent)
+    assert sum(suggestion.added_by_officer for signpost in sent for suggestion in signpost.suggestions) == 2
+    suggestions = [suggestion for signpost in sent for suggestion in signpost.suggestions]
+    reported = {
+        (s.organisation.name, s.programme.name): (s.outcome, s.amount_raised_pence)
+        for s in suggestions
+        if s.outcome is not None
+    }
+    assert reported == {
+        ("Westfield Sports Collective CIC", "National Lottery Awards for All England"): (
+            SignpostOutcome.FUNDED,
+            850_000,
+        ),
+        ("Fernlea Arts Collective", "National Lottery Awards for All England"): (SignpostOutcome.UNSUCCESSFUL, None),
+        ("Abbey Fields Allotment Society", "Postcode Community Trust"): (SignpostOutcome.APPLIED, None),
+        ("Abbey Fields Allotment Society", "Movement Fund"): (SignpostOutcome.NOT_PURSUED, None),
+    }
+    recorders = {s.outcome_recorded_by_id for s in suggestions if s.outcome is not None}
+    members = {signpost.application.submitted_by_id for signpost in sent}
+    officer = db.session.scalars(select(User).where(User.email == "officer@example.gov.uk")).one()
+    assert officer.id in recorders
+    assert recorders & members
+    assert all(s.outcome_recorded_at < utcnow() for s in suggestions if s.outcome is not None)
+    templates = Counter(
+        db.session.scalars(select(OutboxMessage.template).where(OutboxMessage.template.like("signposting/%")))
+    )
+    assert templates == {"signposting/letter": 3, "signposting/follow_up": 3}
 
 
 def test_seed_schedules_this_years_panel_with_an_empty_agenda(app):

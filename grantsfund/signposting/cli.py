@@ -1,0 +1,41 @@
+"""`flask funders import PATH` loads the directory of other funders; `flask signposting follow-up` asks groups
+what happened with the funders they were sent to (run it daily)."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import click
+from flask.cli import AppGroup
+
+from grantsfund.common.actor import Actor
+from grantsfund.extensions import db
+from grantsfund.signposting import directory, signposts
+
+funders_cli = AppGroup("funders", help="The directory of other funders, for signposting.")
+signposting_cli = AppGroup("signposting", help="Signposting declined and ineligible bids to other funders.")
+
+
+@funders_cli.command("import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def import_command(path: Path) -> None:
+    """Add or update the funders' programmes in PATH (a CSV shaped like data/funders-seed.csv)."""
+    report = load(path)
+    db.session.commit()
+    click.echo(report.summary())
+    for reason in report.rejected:
+        click.echo(f"  {reason}", err=True)
+
+
+def load(path: Path) -> directory.ImportReport:
+    with path.open(newline="", encoding="utf-8-sig") as handle:
+        return directory.import_rows(csv.DictReader(handle), actor=Actor.system())
+
+
+@signposting_cli.command("follow-up")
+def follow_up_command() -> None:
+    """Ask each group whose follow-up is due what happened with each funder it was sent to."""
+    asked = signposts.send_follow_ups()
+    db.session.commit()
+    click.echo(f"Follow-ups: {asked} groups asked.")

@@ -1,0 +1,320 @@
+"""Signposting a declined bid to other funders, from the officer's work list to the report: an officer reviews
+the matching's suggestions (never a closed programme, never one the group cannot apply to), removes one, adds
+one they know of, makes a mistake with the note and sends the letter; the group reads it on their application,
+tells us one funder gave them a grant (first forgetting the amount); the report adds it up. Every page is
+checked with axe-core and photographed (screenshots/sp*.png).
+
+The data is made through the services, independent of the demo seed and of the other journeys (which share the
+live database): its own round, group, panel and directory entries, all named for this journey only."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import UTC, date, datetime, timedelta
+from itertools import count
+from typing import Any
+
+from playwright.sync_api import Page, expect
+
+from grantsfund.accounts.models import Role, User, UserRole
+from grantsfund.accounts.passwords import hash_password
+from grantsfund.applications import services, submission
+from grantsfund.assessment import assignment, eligibility, scoring
+from grantsfund.assessment.eligibility import Decision
+from grantsfund.assessment.models import EligibilityResult, Recommendation
+from grantsfund.assessment.scoring import ScoreAnswer, SheetAnswers
+from grantsfund.common.actor import Actor
+from grantsfund.common.dates import london_today, utcnow
+from grantsfund.extensions import db
+from grantsfund.organisations.models import LegalForm
+from grantsfund.panel import decisions, meetings, outcomes
+from grantsfund.panel.decisions import DecisionAnswers
+from grantsfund.panel.meetings import MeetingDetails
+from grantsfund.panel.models import Outcome, PanelRole
+from grantsfund.signposting import directory
+from grantsfund.signposting.directory import FunderDetails, ProgrammeDetails
+from grantsfund.signposting.models import ProgrammeStatus, Reach
+from tests.applications import factories
+from tests.e2e.conftest import check_page
+from tests.e2e.test_journeys import PASSWORD, sign_in, success_banner
+from tests.organisations import factories as organisations
+from tests.panel.factories import all_present
+
+DOMAIN = "heron-signposts.example.org"
+ROUND = "Heron Reach Small Grants 2031"
+OFFICER = f"odile.brennan@{DOMAIN}"
+MEMBER = f"tomasz.wright@{DOMAIN}"
+GROUP = "Heron Reach Welcome Kitchen"
+TITLE = "Heron Reach Shared Suppers"
+NOTE = "The panel liked your shared suppers. Ask the Heron Vale Trust for a smaller first grant."
+
+# The directory: (funder, programme) for each entry the journey makes.
+MATCHING = ("Heron Vale Community Trust", "Neighbourhood Welcome Grants")
+ALSO_MATCHING = ("Heron Vale Community Trust", "Heron Lantern Fund")
+CLOSED = ("Heronsgate Foundation", "Heron Closed Doors Programme")
+CHARITIES_ONLY = ("Heronsgate Foundation", "Heron Registered Charities Fund")
+SMALL_GROUPS = ("Heron Mill Trust", "Heron Seedcorn Grants")  # for groups with a smaller income: officer adds it
+
+
+def title(entry: tuple[str, str]) -> str:
+    return f"{entry[0]}: {entry[1]}"
+
+
+def make_people() -> Callable[..., User]:
+    """Users for this journey, each able to sign in with PASSWORD (hashed once: it is slow on purpose)."""
+    numbers, password_hash = count(1), hash_password(PASSWORD)
+
+    def make(
+        *, roles: set[Role] | frozenset[Role] = frozenset({Role.APPLICANT}), full_name: str, email: str = ""
+    ) -> User:
+        now = utcnow()
+        user = User(
+            email=email or f"person{next(numbers)}@{DOMAIN}",
+            full_name=full_name,
+            password_hash=password_hash,
+            email_verified_at=now,
+            created_at=now,
+            role_grants=[UserRole(role=role, granted_at=now) for role in sorted(roles)],
+        )
+        db.session.add(user)
+        db.session.flush()
+        return user
+
+    return make
+
+
+def list_programme(entry: tuple[str, str], **overrides: Any) -> None:
+    """A programme in the directory (its funder too, if new), added by the system as an import would."""
+    funder_name, name = entry
+    funder = next((found for found in directory.list_funders() if found.name == funder_name), None)
+    if funder is None:
+        website = f"https://{funder_name.lower().replace(' ', '-')}.example.org"
+        funder = directory.create_funder(FunderDetails(name=funder_name, website=website), actor=Actor.system())
+    values: dict[str, Any] = {
+        "name": name,
+        "reach": Reach.NATIONAL,
+        "area": "England",
+        "status": ProgrammeStatus.ROLLING,
+        "last_verified_on": london_today() - timedelta(days=30),
+        "source_url": f"https://example.org/{name.lower().replace(' ', '-')}",
+    }
+    values.update(overrides)
+    directory.create_programme(funder, ProgrammeDetails(**values), actor=Actor.system())
+
+
+def set_up_a_declined_bid() -> dict[str, Any]:
+    """A bid the panel declined and published, from a group of the default kind (an unincorporated community
+    group with a yearly income of £12,500), and five directory entries to compare it with."""
+    make = make_people()
+    officer = Actor(make(full_name="Odile Brennan", email=OFFICER, roles={Role.GRANTS_OFFICER}))
+    round_ = factories.open_round(lambda **_: officer.user, name=ROUND)
+
+    member = make(full_name="Tomasz Wright", email=MEMBER)
+    group = organisations.organisation(member, name=GROUP, contact_email=f"kitchen@{DOMAIN}")
+    application = factories.draft(round_, group, member)
+    own = {
+        services.Section.ABOUT: factories.about(round_, title=TITLE),
+        services.Section.BUDGET: factories.budget(450_000),
+    }
+    for section, answers in own.items():
+        services.save_section(
+            application, section, answers, expected_version=application.version, complete=True, actor=Actor(member)
+        )
+    factories.complete(application, member, skip=tuple(own))
+    submission.submit_application(application, actor=Actor(member))
+    eligibility.record_decision(application, Decision(EligibilityResult.ELIGIBLE, "All in order"), actor=officer)
+    for number in range(1, round_.assessors_per_bid + 1):
+        assessor = make(full_name=f"Heron Assessor {number}", roles={Role.ASSESSOR})
+        made = assignment.assign(application, assessor, due_on=london_today() + timedelta(days=7), actor=officer)
+        assignment.declare(made, conflict=False, actor=Actor(assessor))
+        answers = SheetAnswers(
+            scores=[ScoreAnswer(c.id, 2, "Scored 2 on this.") for c in round_.criteria],
+            recommendation=Recommendation.DO_NOT_FUND,
+            summary="A narrow bid.",
+        )
+        scoring.save_sheet(made, answers, submit=True, actor=Actor(assessor))
+
+    chair = make(full_name="Heron Chair", roles={Role.PANEL_CHAIR, Role.PANEL_MEMBER})
+    members = [make(full_name=f"Heron Panel Member {n}", roles={Role.PANEL_MEMBER}) for n in (1, 2)]
+    meeting = meetings.create_meeting(
+        round_,
+        MeetingDetails(
+            title="Heron Reach grants panel",
+            starts_at=datetime(2031, 3, 10, 18, 0, tzinfo=UTC),
+            location="Heron Room, Millbrook Library",
+            chair_id=chair.id,
+            deputy_id=members[0].id,
+            members={
+                chair.id: PanelRole.ELECTED_MEMBER,
+                members[0].id: PanelRole.COMMUNITY,
+                members[1].id: PanelRole.OFFICER,
+            },
+            quorum=3,
+        ),
+        actor=officer,
+    )
+    [item] = meetings.add_to_agenda(meeting, [application.id], actor=officer)
+    all_present(meeting, chair)
+    decisions.record(
+        item,
+        DecisionAnswers(Outcome.DECLINED, reasons="Too narrow.", feedback="Reach beyond your own members."),
+        actor=Actor(chair),
+    )
+    outcomes.confirm_minutes(meeting, minutes="One bid declined.", actor=officer)
+    outcomes.publish(meeting, actor=officer)
+
+    theme = application.themes[0].name
+    kinds = [LegalForm.UNINCORPORATED_GROUP.value, LegalForm.REGISTERED_CHARITY.value]
+    list_programme(
+        MATCHING,
+        themes=[theme, "Newcomers"],
+        legal_forms=kinds,
+        min_award_pence=50_000,
+        max_award_pence=1_000_000,
+        notes="Phone the grants team before applying.",
+    )
+    list_programme(ALSO_MATCHING, themes=[theme], status=ProgrammeStatus.OPEN, next_deadline=date(2099, 1, 31))
+    list_programme(CLOSED, themes=[theme, "Newcomers"], legal_forms=kinds, status=ProgrammeStatus.CLOSED)
+    list_programme(CHARITIES_ONLY, themes=[theme, "Newcomers"], legal_forms=[LegalForm.REGISTERED_CHARITY.value])
+    list_programme(SMALL_GROUPS, themes=["Newcomers"], max_income_pence=500_000)
+    return {"reference": application.reference, "round_id": round_.id}
+
+
+def test_an_officer_signposts_a_declined_bid_and_the_group_reports_a_grant(
+    page: Page, new_page: Callable[[], Page], live_db: Callable[..., Any]
+) -> None:
+    world = live_db(set_up_a_declined_bid)
+    reference = world["reference"]
+
+    # 1. The officer finds the declined bid on the work list and asks for suggestions.
+    sign_in(page, OFFICER, PASSWORD, screenshot_prefix="sp01")
+    page.get_by_role("link", name="Signposting").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Signposting")
+    row = page.get_by_role("row").filter(has_text=reference)
+    expect(row).to_contain_text(GROUP)
+    expect(row).to_contain_text("Declined")
+    expect(row).to_contain_text("Not started")
+    check_page(page, "sp02-work-list")
+    row.get_by_role("button", name=f"Suggest funders for {reference}").click()
+
+    # The review: the two programmes that fit, best first, with reasons; never the closed or charity-only ones.
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Signposting for {reference}")
+    main = page.locator("main")
+    suggestions = page.locator(".app-suggestion")
+    expect(suggestions).to_have_count(2)
+    expect(suggestions.nth(0).get_by_role("heading", level=3)).to_have_text(f"1. {title(MATCHING)} (funder's website)")
+    expect(suggestions.nth(1).get_by_role("heading", level=3)).to_contain_text(title(ALSO_MATCHING))
+    first = suggestions.nth(0)
+    expect(first.get_by_role("heading", name="Why it may suit")).to_be_visible()
+    expect(first).to_contain_text("Open to your kind of group (Unincorporated community group)")
+    expect(first).to_contain_text("Works across England, including Northbrook Council")
+    for never in (CLOSED, CHARITIES_ONLY, SMALL_GROUPS):
+        expect(suggestions.filter(has_text=title(never))).to_have_count(0)
+    add = page.get_by_label("Add a funder to the list")
+    options = add.locator("option")
+    expect(options.filter(has_text=title(CLOSED))).to_have_count(0)  # closed: cannot be added either
+    expect(options.filter(has_text=title(CHARITIES_ONLY))).to_have_count(1)
+    check_page(page, "sp03-review")
+
+    page.get_by_role("button", name=f"Remove {title(ALSO_MATCHING)}").click()
+    assert f"{title(ALSO_MATCHING)} removed" in success_banner(page)
+    expect(suggestions).to_have_count(1)
+    expect(options.filter(has_text=title(ALSO_MATCHING))).to_have_count(1)  # it can go back on the list
+    check_page(page, "sp04-removed")
+
+    # The officer knows the group could apply to a programme the matching left out, and adds it.
+    add.select_option(label=title(SMALL_GROUPS))
+    page.get_by_role("button", name="Add funder").click()
+    assert f"{title(SMALL_GROUPS)} added" in success_banner(page)
+    expect(suggestions).to_have_count(2)
+    added = suggestions.nth(1)
+    expect(added).to_contain_text("added by an officer")
+    expect(added.get_by_role("heading", name="What may not fit")).to_be_visible()
+    expect(added).to_contain_text("yours does not (£12,500)")
+    check_page(page, "sp05-added")
+
+    # A note that is too long: the error summary, and nothing sent.
+    note = page.get_by_label("A personal note to the group (optional)")
+    note.fill("x" * 5001)
+    page.get_by_role("button", name="Send the letter").click()
+    summary = page.locator(".govuk-error-summary")
+    expect(summary).to_be_visible()
+    expect(summary).to_be_focused()
+    expect(summary).to_contain_text("The note must be 5,000 characters or fewer")
+    expect(page).to_have_title(re.compile(r"^Error: "))
+    expect(suggestions).to_have_count(2)
+    check_page(page, "sp06-note-too-long")
+    note.fill(NOTE)
+    page.get_by_role("button", name="Send the letter").click()
+    assert re.search(r"Letter sent to 2 addresses", success_banner(page))
+    expect(main.get_by_role("heading", name="What happened")).to_be_visible()
+    expect(main).to_contain_text(NOTE)
+    expect(page.get_by_role("button", name="Send the letter")).to_have_count(0)
+    check_page(page, "sp07-sent")
+
+    # 2. The group's member reads the letter on their application and says what happened with one funder.
+    group = new_page()
+    sign_in(group, MEMBER, PASSWORD, screenshot_prefix="sp08")
+    group.get_by_role("link", name="Your applications").click()
+    group.get_by_role("link", name=TITLE).click()
+    expect(group.get_by_role("heading", level=1)).to_have_text(TITLE)
+    expect(group.get_by_role("heading", level=2, name="Other funders you could try")).to_be_visible()
+    expect(group.locator("main")).to_contain_text("we suggested 2 other funders for your project")
+    check_page(group, "sp09-application")
+    group.get_by_role("link", name="Read the letter and tell us what happened").click()
+    expect(group.get_by_role("heading", level=1)).to_have_text("Other funders you could try")
+    letter = group.locator("main")
+    expect(letter.locator(".govuk-inset-text")).to_have_text(NOTE)
+    expect(letter).to_contain_text("We are sorry the panel could not fund your project this time.")
+    funders = letter.locator("section.app-letter__funder")
+    expect(funders).to_have_count(2)
+    matching = funders.filter(has_text=title(MATCHING))
+    expect(matching.get_by_role("heading", name="Why it may suit")).to_be_visible()
+    expect(matching).to_contain_text("Phone the grants team before applying.")
+    expect(funders.filter(has_text=title(SMALL_GROUPS)).get_by_role("heading", name="What may not fit")).to_be_visible()
+    expect(letter).not_to_contain_text(title(ALSO_MATCHING))
+    check_page(group, "sp10-letter")
+
+    matching.get_by_role("link", name=f"Tell us what happened with {title(MATCHING)}").click()
+    expect(group.get_by_role("heading", level=1)).to_have_text(f"What happened with {title(MATCHING)}?")
+    check_page(group, "sp11-outcome")
+    group.get_by_role("group", name="What happened?").get_by_label("Funded", exact=True).check()
+    group.get_by_role("button", name="Save").click()
+    summary = group.locator(".govuk-error-summary")
+    expect(summary).to_be_focused()
+    expect(summary).to_contain_text("Enter how much the funder gave")
+    expect(group).to_have_title(re.compile(r"^Error: What happened with "))
+    expect(group.get_by_label("Funded", exact=True)).to_be_checked()
+    check_page(group, "sp12-outcome-amount-error")
+    summary.get_by_role("link", name="Enter how much the funder gave").click()
+    amount = group.get_by_label("If the funder gave a grant, how much?")
+    expect(amount).to_be_focused()
+    amount.fill("8500")
+    group.get_by_label("Anything else to tell us (optional)").fill("For the first year of suppers.")
+    group.get_by_role("button", name="Save").click()
+    assert f"saved what happened with {title(MATCHING)}" in success_banner(group)
+    expect(group.get_by_role("heading", level=1)).to_have_text("Other funders you could try")
+    expect(matching).to_contain_text("What happened: Funded (£8,500.00).")
+    expect(matching.get_by_role("link", name=f"Change what happened with {title(MATCHING)}")).to_be_visible()
+    check_page(group, "sp13-letter-funded")
+    group.get_by_role("link", name="Back to your application").click()
+    expect(group.locator("main")).to_contain_text(f"{title(MATCHING)}: funded (£8,500.00)")
+
+    # 3. The officer sees the grant on the signpost and in the report.
+    page.reload()
+    outcome_row = page.get_by_role("table", name="What happened with each funder").get_by_role("row")
+    expect(outcome_row.filter(has_text=title(MATCHING))).to_contain_text("£8,500.00")
+    page.get_by_role("link", name="Back to signposting").click()
+    expect(page.get_by_role("row").filter(has_text=reference)).to_contain_text("1 of 2 outcomes known")
+    page.get_by_role("link", name="Signposting report").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Signposting report")
+    page.get_by_label("Round").select_option(value=str(world["round_id"]))
+    page.get_by_role("button", name="Show").click()
+    expect(page.locator("#raised")).to_have_text("£8,500.00")
+    expect(page.locator("#raised + p")).to_contain_text("raised elsewhere by 1 group we signposted")
+    by_round = page.get_by_role("table", name="By round").get_by_role("row").filter(has_text=ROUND)
+    expect(by_round).to_contain_text("£8,500.00")
+    by_funder = page.get_by_role("table", name="By funder").get_by_role("row").filter(has_text=MATCHING[0])
+    expect(by_funder).to_contain_text("£8,500.00")
+    check_page(page, "sp14-report")
