@@ -82,11 +82,14 @@ class Report:
                 yield [by, tally.name, *map(str, counts), rate, plain_pounds(tally.raised_pence)]
 
 
-def _tally(suggestions: Iterable[Suggestion], keys: Callable[[Suggestion], Iterable[str]]) -> list[Tally]:
-    tallies: dict[str, Tally] = {}
+def _tally(
+    suggestions: Iterable[Suggestion], keys: Callable[[Suggestion], Iterable[tuple[object, str]]]
+) -> list[Tally]:
+    """Add up the suggestions under each (key, name) they belong to: keyed by id where names may repeat."""
+    tallies: dict[object, Tally] = {}
     for suggestion in suggestions:
-        for key in keys(suggestion):
-            tallies.setdefault(key, Tally(key)).add(suggestion)
+        for key, name in keys(suggestion):
+            tallies.setdefault(key, Tally(name)).add(suggestion)
     return sorted(tallies.values(), key=lambda tally: (-tally.raised_pence, -tally.signposted, tally.name.casefold()))
 
 
@@ -108,12 +111,20 @@ def build(*, round_id: int | None = None) -> Report:
     for suggestion in suggestions:
         total.add(suggestion)
 
-    def themes(suggestion: Suggestion) -> list[str]:
-        return [theme.name for theme in suggestion.signpost.application.themes] or [NO_THEME]
+    def themes(suggestion: Suggestion) -> list[tuple[object, str]]:
+        return [(theme.id, theme.name) for theme in suggestion.signpost.application.themes] or [(None, NO_THEME)]
+
+    def round_of(suggestion: Suggestion) -> list[tuple[object, str]]:
+        round_ = suggestion.signpost.application.round
+        return [(round_.id, round_.name)]
+
+    def funder_of(suggestion: Suggestion) -> list[tuple[object, str]]:
+        funder = suggestion.programme.funder
+        return [(funder.id, funder.name)]
 
     return Report(
         total=total,
-        by_round=_tally(suggestions, lambda suggestion: [suggestion.signpost.application.round.name]),
-        by_funder=_tally(suggestions, lambda suggestion: [suggestion.programme.funder.name]),
+        by_round=_tally(suggestions, round_of),
+        by_funder=_tally(suggestions, funder_of),
         by_theme=_tally(suggestions, themes),
     )

@@ -178,3 +178,10 @@ def test_the_money_raised_is_the_sum_of_the_grants_however_it_is_split(world, re
     assert built.total.funded == len(grants)
     assert built.total.applied == sum(1 for outcome, _ in results if outcome is not None and outcome.applied)
     assert next(built.rows())[8] == f"{sum(grants) // 100}.{sum(grants) % 100:02d}"
+
+
+def test_two_rounds_with_the_same_name_are_counted_apart(world):
+    first, later = world["rounds"]
+    later.name = first.name  # each fund may call its round the same thing
+    built = report.build()
+    assert [(tally.name, tally.signposted) for tally in built.by_round] == [(first.name, 2), (first.name, 1)]
