@@ -24,7 +24,7 @@ from datetime import datetime, time, timedelta
 from pathlib import Path
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from grantsfund.accounts.models import User
 from grantsfund.accounts.services import find_user_by_email
@@ -126,7 +126,7 @@ def _add_chest(officer: Actor, report: DirectoryReport) -> None:
     """The council's own small grants, which the seed cannot know about."""
     config = current_app.config
     council, website = config["COUNCIL_NAME"], config["COUNCIL_WEBSITE"]
-    funder = db.session.scalar(select(Funder).where(func.lower(Funder.name) == council.lower()))
+    funder = directory.find_funder(council)
     if funder is None:
         details = FunderDetails(council, website, f"The council's own small grants for groups in {council}'s area.")
         funder = directory.create_funder(details, actor=officer, now=CHEST_ADDED_AT)

@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 
 from flask import current_app
-from sqlalchemy import ColumnElement, func, literal, or_, select
+from sqlalchemy import func, literal, or_, select
 
 from grantsfund.audit import services as audit
 from grantsfund.common.actor import Actor
@@ -118,10 +118,11 @@ def open_programmes() -> list[Programme]:
     return list(db.session.scalars(query).unique())
 
 
-def _same_name(name: str) -> ColumnElement[bool]:
+def find_funder(name: str) -> Funder | None:
+    """The funder of this name, whatever its letter case."""
     # Both sides through the database's lower(): SQLite's changes only ASCII letters, so comparing it with
     # Python's str.lower() would miss "Ørsted" against "ØRSTED" and break the unique name instead.
-    return func.lower(Funder.name) == func.lower(literal(name.strip()))
+    return db.session.scalar(select(Funder).where(func.lower(Funder.name) == func.lower(literal(name.strip()))))
 
 
 def list_funders() -> list[Funder]:
@@ -146,7 +147,7 @@ def _check_funder(details: FunderDetails, funder: Funder | None) -> None:
         raise DomainError("Enter the funder's name", field="name")
     if len(details.name) > MAX_NAME:
         raise DomainError(f"Enter a name of {MAX_NAME} characters or fewer", field="name")
-    clash = db.session.scalar(select(Funder).where(_same_name(details.name)))
+    clash = find_funder(details.name)
     if clash is not None and clash is not funder:
         raise DomainError("There is already a funder with this name", field="name")
 
@@ -345,7 +346,7 @@ def import_rows(rows: Iterable[Mapping[str, str | None]], *, actor: Actor, now: 
 def _import_one(
     funder_details: FunderDetails, details: ProgrammeDetails, report: ImportReport, *, actor: Actor, now: datetime
 ) -> None:
-    funder = db.session.scalar(select(Funder).where(_same_name(funder_details.name)))
+    funder = find_funder(funder_details.name)
     if funder is None:
         funder = create_funder(funder_details, actor=actor, now=now)
     programme = next((p for p in funder.programmes if p.name.lower() == details.name.lower()), None)

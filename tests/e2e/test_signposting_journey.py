@@ -87,7 +87,7 @@ def make_people() -> Callable[..., User]:
 def list_programme(entry: tuple[str, str], **overrides: Any) -> None:
     """A programme in the directory (its funder too, if new), added by the system as an import would."""
     funder_name, name = entry
-    funder = next((found for found in directory.list_funders() if found.name == funder_name), None)
+    funder = directory.find_funder(funder_name)
     if funder is None:
         website = f"https://{funder_name.lower().replace(' ', '-')}.example.org"
         funder = directory.create_funder(FunderDetails(name=funder_name, website=website), actor=Actor.system())

@@ -8,15 +8,12 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import func, select
-
 from grantsfund.accounts.models import User
 from grantsfund.applications.models import Application
 from grantsfund.assessment import eligibility
 from grantsfund.assessment.eligibility import Decision
 from grantsfund.assessment.models import EligibilityResult
 from grantsfund.common.actor import Actor
-from grantsfund.extensions import db
 from grantsfund.organisations.models import LegalForm, Ward
 from grantsfund.panel import decisions, meetings, outcomes
 from grantsfund.panel.decisions import DecisionAnswers
@@ -110,7 +107,7 @@ def listed(
 ) -> Programme:
     """A programme in the directory, added as an officer would (its funder too, if new)."""
     actor = actor or Actor.system()
-    found = db.session.scalar(select(Funder).where(func.lower(Funder.name) == funder.lower()))
+    found = directory.find_funder(funder)
     if found is None:
         found = directory.create_funder(FunderDetails(name=funder, website="https://example.org"), actor=actor, now=now)
     return directory.create_programme(found, programme_details(name, **overrides), actor=actor, now=now)
