@@ -57,6 +57,13 @@ class Config:
     SIGNPOST_SUGGESTIONS = env_int("SIGNPOST_SUGGESTIONS", 5)
     SIGNPOST_FOLLOW_UP_WEEKS = env_int("SIGNPOST_FOLLOW_UP_WEEKS", 12)
     FUNDER_VERIFY_MONTHS = env_int("FUNDER_VERIFY_MONTHS", 12)
+    # Grant agreements: who signs for the group, how long an offer stays open, how often a funded group reports
+    # and how long after a period its return is due, and the largest grant paid in a single instalment.
+    AGREEMENT_SIGNATORY_ROLE = os.environ.get("AGREEMENT_SIGNATORY_ROLE", "Chair, Treasurer or Secretary")
+    OFFER_ACCEPT_DAYS = env_int("OFFER_ACCEPT_DAYS", 28)
+    MONITORING_EVERY_MONTHS = env_int("MONITORING_EVERY_MONTHS", 6)
+    RETURN_DUE_DAYS = env_int("RETURN_DUE_DAYS", 30)
+    SINGLE_PAYMENT_LIMIT_PENCE = env_int("SINGLE_PAYMENT_LIMIT_PENCE", 500_000)
     # Absolute links in emails are built from this, because the mail worker has no request.
     BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
 

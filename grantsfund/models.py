@@ -1,6 +1,7 @@
 """Every stage's models, imported in one place so the metadata (and Alembic) sees them all."""
 
 from grantsfund.accounts.models import AccountToken, User, UserRole
+from grantsfund.agreements.models import Agreement, AgreementVersion, MonitoringPeriod, StandardTerms, Termination
 from grantsfund.applications.models import (
     Application,
     ApplicationActivity,
@@ -28,6 +29,7 @@ from grantsfund.audit.models import AuditEvent
 from grantsfund.notifications.models import OutboxMessage
 from grantsfund.organisations.models import Document, JoinRequest, MemberInvitation, Membership, Organisation, Ward
 from grantsfund.panel.models import PanelConflict, PanelDecision, PanelItem, PanelMeeting, PanelMember
+from grantsfund.payments.models import Instalment
 from grantsfund.rounds.models import (
     Criterion,
     EligibilityQuestion,
@@ -42,6 +44,12 @@ from grantsfund.rounds.models import (
 from grantsfund.signposting.models import Funder, Programme, Signpost, Suggestion, programme_wards
 
 __all__ = [
+    "Agreement",
+    "AgreementVersion",
+    "Instalment",
+    "MonitoringPeriod",
+    "StandardTerms",
+    "Termination",
     "programme_wards",
     "Suggestion",
     "Signpost",

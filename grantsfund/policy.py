@@ -16,11 +16,13 @@ from flask_login import current_user
 from werkzeug.exceptions import Forbidden, NotFound
 
 from grantsfund.accounts.models import Role, User
+from grantsfund.agreements.models import Agreement, AgreementVersion, MonitoringPeriod, StandardTerms, Termination
 from grantsfund.applications.models import Application
 from grantsfund.assessment.models import Assignment, AssignmentStatus
 from grantsfund.extensions import login_manager
 from grantsfund.organisations.models import Document, JoinRequest, MemberInvitation, Membership, Organisation
 from grantsfund.panel.models import PanelItem, PanelMeeting
+from grantsfund.payments.models import Instalment
 from grantsfund.rounds.models import Criterion, EligibilityQuestion, Fund, Indicator, Round, Theme
 from grantsfund.signposting.models import Funder, Programme, Signpost, Suggestion
 
@@ -35,6 +37,14 @@ def _has(role: Role) -> Callable[[User], bool]:
 
 def _signed_in(user: User) -> bool:
     return True
+
+
+# Council staff who follow a grant once it is awarded.
+STAFF = frozenset({Role.GRANTS_OFFICER, Role.FINANCE_OFFICER})
+
+
+def _staff(user: User) -> bool:
+    return bool(user.roles & STAFF)
 
 
 # Actions that depend only on who the person is.
@@ -73,6 +83,17 @@ ROLE_RULES: dict[str, Callable[[User], bool]] = {
     "read_signposts": lambda user: bool(user.roles & {Role.APPLICANT, Role.GRANTS_OFFICER}),
     "record_signpost_outcomes": lambda user: bool(user.roles & {Role.APPLICANT, Role.GRANTS_OFFICER}),
     "view_signposting_report": lambda user: bool(user.roles & {Role.GRANTS_OFFICER, Role.FINANCE_OFFICER}),
+    # agreements: administrators keep the standard terms; officers draft, issue, vary and end agreements; finance
+    # reads them and tracks repayments; a group reads and accepts its own (which group's, the object rule below)
+    "manage_terms": _has(Role.ADMINISTRATOR),
+    "manage_agreements": _has(Role.GRANTS_OFFICER),
+    "view_agreements": lambda user: bool(user.roles & {Role.APPLICANT, *STAFF}),
+    "accept_agreements": _has(Role.APPLICANT),
+    "manage_repayments": _has(Role.FINANCE_OFFICER),
+    # payments: finance moves instalments and exports them; officers look; a group sees its own
+    "manage_payments": _has(Role.FINANCE_OFFICER),
+    "view_payments": lambda user: bool(user.roles & {Role.APPLICANT, *STAFF}),
+    "export_payments": _has(Role.FINANCE_OFFICER),
 }
 
 # Who may know an object exists at all; a type with no rule is hidden from everyone.
@@ -113,6 +134,16 @@ VISIBILITY_RULES: dict[type, Callable[[User, Any], bool]] = {
         viewer.has_role(Role.GRANTS_OFFICER) or (signpost.is_sent and signpost.organisation.has_member(viewer.id))
     ),
     Suggestion: lambda viewer, suggestion: can_see(viewer, suggestion.signpost),
+    # agreements: officers and finance see every one; a group sees its own once offered, and of its versions
+    # those offered to it; assessors and the panel see none
+    StandardTerms: lambda viewer, _terms: bool(viewer.roles & {Role.ADMINISTRATOR, Role.GRANTS_OFFICER}),
+    Agreement: lambda viewer, agreement: (
+        _staff(viewer) or (agreement.offered and agreement.organisation.has_member(viewer.id))
+    ),
+    AgreementVersion: lambda viewer, version: (
+        can_see(viewer, version.agreement) and (_staff(viewer) or version.offered_at is not None)
+    ),
+    **dict.fromkeys((MonitoringPeriod, Termination, Instalment), lambda viewer, obj: can_see(viewer, obj.agreement)),
 }
 
 
@@ -134,6 +165,12 @@ OBJECT_RULES: dict[str, Callable[[User, Any], bool]] = {
     "declare_panel_conflicts": lambda user, obj: _meeting_of(obj).takes_part(user.id),
     # Officers read every letter and record any outcome; an applicant only their own group's.
     **dict.fromkeys(("read_signposts", "record_signpost_outcomes"), lambda user, obj: _officer_or_member(user, obj)),
+    # Staff read every agreement and payment; an applicant only their own group's, and only a member accepts.
+    **dict.fromkeys(
+        ("view_agreements", "view_payments"),
+        lambda user, obj: _staff(user) or _organisation_of(obj).has_member(user.id),
+    ),
+    "accept_agreements": lambda user, obj: _organisation_of(obj).has_member(user.id),
 }
 
 

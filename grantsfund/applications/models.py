@@ -55,7 +55,8 @@ APPLICATION_TRANSITIONS: dict[ApplicationStatus, frozenset[ApplicationStatus]] =
         }
     ),
     ApplicationStatus.DEFERRED: frozenset({ApplicationStatus.AT_PANEL, ApplicationStatus.WITHDRAWN}),
-    ApplicationStatus.APPROVED: frozenset(),
+    # A grant offer withdrawn before the group accepted it withdraws the bid, which frees the round's budget.
+    ApplicationStatus.APPROVED: frozenset({ApplicationStatus.WITHDRAWN}),
     ApplicationStatus.DECLINED: frozenset(),
     ApplicationStatus.WITHDRAWN: frozenset(),
 }

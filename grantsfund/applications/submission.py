@@ -28,7 +28,7 @@ from grantsfund.audit import services as audit
 from grantsfund.audit.models import AuditEvent
 from grantsfund.common.actor import Actor
 from grantsfund.common.dates import format_datetime, london_today, to_london, utcnow
-from grantsfund.common.errors import DomainError
+from grantsfund.common.errors import DomainError, InvalidTransition
 from grantsfund.extensions import db
 from grantsfund.notifications.services import queue_email
 from grantsfund.rounds.models import Fund, Round
@@ -128,7 +128,10 @@ def submit_application(application: Application, *, actor: Actor, now: datetime 
 
 
 def can_withdraw(application: Application) -> bool:
-    return can_move(application.status, ApplicationStatus.WITHDRAWN)
+    """A group withdraws its bid until a decision is made; an approved bid is withdrawn with its grant offer."""
+    return application.status is not ApplicationStatus.APPROVED and can_move(
+        application.status, ApplicationStatus.WITHDRAWN
+    )
 
 
 def withdraw_application(
@@ -140,6 +143,8 @@ def withdraw_application(
         raise DomainError("Enter why you are withdrawing the application", field="reason")
     if len(reason) > MAX_REASON:
         raise DomainError(f"The reason must be {MAX_REASON:,} characters or fewer", field="reason")
+    if not can_withdraw(application):
+        raise InvalidTransition(f"This application is {application.status.label.lower()} and cannot be withdrawn")
     services.lock(application)
     before = application.status
     services.move(application, ApplicationStatus.WITHDRAWN)
