@@ -85,6 +85,7 @@ def _init_templates(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from grantsfund.accounts.views import admin_bp
     from grantsfund.accounts.views import bp as accounts_bp
+    from grantsfund.agreements.views import bp as agreements_bp
     from grantsfund.applications.officer_views import bp as officer_applications_bp
     from grantsfund.applications.views import bp as applications_bp
     from grantsfund.assessment.views import bp as assessment_bp
@@ -93,6 +94,7 @@ def _register_blueprints(app: Flask) -> None:
     from grantsfund.organisations.views import bp as organisations_bp
     from grantsfund.pages.views import bp as pages_bp
     from grantsfund.panel.views import bp as panel_bp
+    from grantsfund.payments.views import bp as payments_bp
     from grantsfund.rounds.views import bp as rounds_bp
     from grantsfund.signposting.views import bp as signposting_bp
 
@@ -109,6 +111,8 @@ def _register_blueprints(app: Flask) -> None:
         assessment_bp,
         panel_bp,
         signposting_bp,
+        agreements_bp,
+        payments_bp,
     ):
         app.register_blueprint(blueprint)
 
@@ -118,6 +122,7 @@ def _register_cli(app: Flask) -> None:
     from grantsfund.demo.cli import demo_cli
     from grantsfund.notifications.cli import outbox_cli
     from grantsfund.organisations.cli import organisations_cli
+    from grantsfund.payments.cli import payments_cli
     from grantsfund.signposting.cli import funders_cli, signposting_cli
 
     app.cli.add_command(outbox_cli)
@@ -125,4 +130,5 @@ def _register_cli(app: Flask) -> None:
     app.cli.add_command(assessment_cli)
     app.cli.add_command(funders_cli)
     app.cli.add_command(signposting_cli)
+    app.cli.add_command(payments_cli)
     app.cli.add_command(demo_cli)

@@ -9,6 +9,7 @@ from werkzeug.routing import AnyConverter, IntegerConverter
 
 from grantsfund import policy
 from tests.accounts import matrix as foundation
+from tests.agreements import matrix as agreements
 from tests.applications import matrix as applications
 from tests.applications import officer_matrix as officer_applications
 from tests.assessment import matrix as assessment
@@ -16,10 +17,22 @@ from tests.conftest import ALL_CLIENTS
 from tests.matrix import ANON
 from tests.organisations import matrix as organisations
 from tests.panel import matrix as panel
+from tests.payments import matrix as payments
 from tests.rounds import matrix as rounds
 from tests.signposting import matrix as signposting
 
-STAGES = [foundation, organisations, rounds, applications, officer_applications, assessment, panel, signposting]
+STAGES = [
+    foundation,
+    organisations,
+    rounds,
+    applications,
+    officer_applications,
+    assessment,
+    panel,
+    signposting,
+    agreements,
+    payments,
+]
 MATRIX = [row for stage in STAGES for row in stage.ROWS]
 # Each row needs only its own stage's objects; making every stage's for every row would be slow.
 STAGE_OF = {id(row): stage for stage in STAGES for row in stage.ROWS}

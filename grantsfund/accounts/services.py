@@ -61,7 +61,7 @@ def get_user(user_id: int) -> User:
 def load_session_user(session_id: str) -> User | None:
     """The signed-in user for a session, or None once their session token has changed."""
     user_id, _, token = session_id.partition(":")
-    if not user_id.isdigit() or not token:
+    if not user_id.isdecimal() or not token:
         return None
     # One query for the person and their roles: this runs on every signed-in request.
     query = select(User).options(joinedload(User.role_grants)).where(User.id == int(user_id))

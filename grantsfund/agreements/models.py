@@ -146,7 +146,7 @@ class VersionStatus(enum.StrEnum):
     def label(self) -> str:
         return {
             "draft": "Draft",
-            "offered": "Waiting for the group",
+            "offered": "Waiting for acceptance",
             "accepted": "In force",
             "superseded": "Replaced by a variation",
             "withdrawn": "Withdrawn",

@@ -138,9 +138,10 @@ def default_payments(
     amount_pence: int, starts_on: date, periods: list[PlannedPeriod], *, single_payment_limit_pence: int
 ) -> list[PlannedInstalment]:
     """Small grants are paid in one go on acceptance. Larger ones: the first part on acceptance, and one more after
-    each interim return is accepted, so money follows progress."""
+    each interim return is accepted, so money follows progress. (A grant of fewer pence than parts is paid in one
+    go too.)"""
     interim = [period for period in periods if not period.final]
-    if amount_pence <= single_payment_limit_pence or not interim:
+    if amount_pence <= single_payment_limit_pence or not interim or amount_pence <= len(interim):
         return [PlannedInstalment(1, starts_on, amount_pence)]
     amounts = split(amount_pence, len(interim) + 1)
     first = PlannedInstalment(1, starts_on, amounts[0])

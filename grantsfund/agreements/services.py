@@ -343,27 +343,47 @@ def problems(item: AgreementVersion) -> list[Problem]:
 def _kept_problems(
     agreement: Agreement, planned: list[PlannedInstalment], periods: list[PlannedPeriod]
 ) -> list[Problem]:
-    """A variation cannot rewrite history: instalments approved or paid stay as they are, and so do periods whose
-    return was accepted or that such an instalment waits on."""
+    """A variation cannot rewrite history: instalments approved or paid stay as they are (a cancelled one stays as
+    it was, or is left out), and so do periods whose return was accepted or that such an instalment waits on."""
     by_number = {entry.number: entry for entry in planned}
     period_numbers = {period.number for period in periods}
     found = []
     for instalment in payments.instalments_for(agreement):
-        if instalment.status not in COMMITTED:
+        if instalment.status not in (*COMMITTED, InstalmentStatus.CANCELLED):
             continue
         entry = by_number.get(instalment.number)
-        if entry is None or entry.amount_pence != instalment.amount_pence:
+        dropped = entry is None and instalment.status is InstalmentStatus.CANCELLED
+        if not dropped and (
+            entry is None or (entry.amount_pence, entry.due_on) != (instalment.amount_pence, instalment.due_on)
+        ):
             found.append(
                 Problem(
                     "payments",
                     f"Instalment {instalment.number} is {instalment.status.label.lower()}: keep it as"
-                    f" {format_pence(instalment.amount_pence)}",
+                    f" {format_pence(instalment.amount_pence)} due {format_date(instalment.due_on)}"
+                    + (", or leave it out" if instalment.status is InstalmentStatus.CANCELLED else ""),
                 )
             )
     for period in agreement.periods:
         if period.return_accepted_at is not None and period.number not in period_numbers:
             found.append(Problem("monitoring", f"Period {period.number}'s return has been accepted: keep the period"))
-    return found
+    return found + _cancelled_problems(agreement, period_numbers)
+
+
+def _cancelled_problems(agreement: Agreement, period_numbers: set[int]) -> list[Problem]:
+    """A cancelled instalment stays as it was, still naming the period it waited on: that period stays too."""
+    return [
+        Problem(
+            "monitoring",
+            f"Instalment {instalment.number} was cancelled while waiting on period {instalment.period.number}'s"
+            " return: keep the period",
+        )
+        for instalment in payments.instalments_for(agreement)
+        if instalment.status is InstalmentStatus.CANCELLED
+        and instalment.period is not None
+        and instalment.period.return_accepted_at is None
+        and instalment.period.number not in period_numbers
+    ]
 
 
 # The offer -------------------------------------------------------------------------------------------------
@@ -385,7 +405,8 @@ def _group_context(agreement: Agreement, item: AgreementVersion) -> dict[str, An
         "group": application.organisation.name,
         "amount": format_pence(item.amount_pence),
         "accept_by": format_date(agreement.accept_by) if agreement.accept_by else "",
-        "reason": item.reason,
+        # A variation's reason, or why the offer or variation was withdrawn.
+        "reason": item.withdrawn_reason or item.reason,
     }
 
 
@@ -499,7 +520,7 @@ def _check_acceptance(item: AgreementVersion, acceptance: Acceptance, actor: Act
         raise DomainError(f"Type your full name as it is on your account: {actor.user.full_name}", field="name")
     if not acceptance.confirmed:
         raise DomainError(
-            f"Confirm that you are the group's {item.signatory_role} and may accept on its behalf", field="confirmed"
+            f"Confirm that you are the group’s {item.signatory_role} and may accept on its behalf", field="confirmed"
         )
 
 
@@ -552,14 +573,21 @@ def _tell_officers(agreement: Agreement, item: AgreementVersion, now: datetime) 
 
 def _bring_into_force(agreement: Agreement, item: AgreementVersion, actor: Actor, now: datetime) -> None:
     """Make the version's plan real: its monitoring periods, then its instalments (which may wait on them)."""
-    periods = _apply_periods(agreement, schedules.load_periods(item.monitoring))
+    periods, dropped = _apply_periods(agreement, schedules.load_periods(item.monitoring))
     db.session.flush()
     _apply_instalments(agreement, schedules.load_payments(item.payments), periods)
+    db.session.flush()
+    # Only now that no instalment waits on them can the periods the version drops go.
+    for gone in dropped:
+        agreement.periods.remove(gone)
     db.session.flush()
     holds.refresh(agreement, actor=actor, now=now)
 
 
-def _apply_periods(agreement: Agreement, planned: list[PlannedPeriod]) -> dict[int, MonitoringPeriod]:
+def _apply_periods(
+    agreement: Agreement, planned: list[PlannedPeriod]
+) -> tuple[dict[int, MonitoringPeriod], list[MonitoringPeriod]]:
+    """Update the periods the version keeps and add its new ones; return them, and the ones it drops."""
     existing = {period.number: period for period in agreement.periods}
     kept: dict[int, MonitoringPeriod] = {}
     for entry in planned:
@@ -574,9 +602,7 @@ def _apply_periods(agreement: Agreement, planned: list[PlannedPeriod]) -> dict[i
             entry.final,
         )
         kept[entry.number] = period
-    for gone in existing.values():
-        agreement.periods.remove(gone)
-    return kept
+    return kept, list(existing.values())
 
 
 def _apply_instalments(

@@ -69,6 +69,7 @@ def terminate(
         reason=reason,
         terminated_on=terminated_on,
         amount_owed_pence=amount_owed_pence,
+        amount_repaid_pence=0,
         repayment_status=RepaymentStatus.OWED if amount_owed_pence else RepaymentStatus.NONE_DUE,
         recorded_at=now,
         recorded_by_id=actor.user_id,

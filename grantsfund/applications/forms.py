@@ -154,7 +154,7 @@ class SectionForm(BaseForm):
 
     def expected_version(self) -> int | None:
         text = str(self.version.data or "")
-        return int(text) if text.isdigit() and len(text) < 10 else None
+        return int(text) if text.isdecimal() and len(text) < 10 else None
 
     @classmethod
     def for_application(cls, application: Application, **context: Any) -> Any:

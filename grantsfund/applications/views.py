@@ -10,6 +10,8 @@ from flask_login import current_user
 
 from grantsfund import policy
 from grantsfund.accounts.forms import ButtonForm
+from grantsfund.agreements import services as agreements
+from grantsfund.agreements.models import Agreement
 from grantsfund.applications import answers, equality, forms, services, submission
 from grantsfund.applications.models import Application, ApplicationStatus
 from grantsfund.applications.services import Section
@@ -144,6 +146,12 @@ def show_not_eligible(application_id: int) -> ResponseReturnValue:
     )
 
 
+def _visible_agreement(application: Application) -> Agreement | None:
+    """The bid's grant agreement, if this person may see it (its group does once it is offered)."""
+    agreement = agreements.agreement_for(application)
+    return agreement if agreement is not None and policy.can_see(current_user, agreement) else None
+
+
 # The task list and its sections -----------------------------------------------------------------------------
 
 
@@ -163,6 +171,7 @@ def show_application(application_id: int) -> ResponseReturnValue:
             question=eligibility.open_request(application),
             decision=panel_decisions.published_decision(application),
             signpost=signposts.sent_signpost_for(application),
+            agreement=_visible_agreement(application),
         )
     statuses = services.section_statuses(application)
     return render_template(
@@ -384,4 +393,5 @@ def show_submitted(application_id: int) -> ResponseReturnValue:
         snapshot=application.snapshot.data,
         timeline=submission.timeline(application),
         question=eligibility.open_request(application),
+        agreement=_visible_agreement(application),
     )

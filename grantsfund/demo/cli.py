@@ -7,7 +7,7 @@ from collections.abc import Callable
 import click
 from flask.cli import AppGroup
 
-from grantsfund.demo import applications, assessment, decided, organisations, rounds, services, signposting
+from grantsfund.demo import agreements, applications, assessment, decided, organisations, rounds, services, signposting
 
 demo_cli = AppGroup("demo", help="Demonstration data.")
 
@@ -19,6 +19,7 @@ STAGES: list[tuple[str, Callable[[], str]]] = [
     ("Assessment", assessment.seed),
     ("Last year's round, decided", decided.seed),
     ("Signposting", signposting.seed),
+    ("Agreements and payments", agreements.seed),
 ]
 
 

@@ -260,7 +260,7 @@ class GovDateField(DateField):
             return
         day, month, year = (value.strip() for value in valuelist)
         try:
-            if not (day.isdigit() and month.isdigit() and year.isdigit() and len(year) == 4):
+            if not (day.isdecimal() and month.isdecimal() and year.isdecimal() and len(year) == 4):
                 raise ValueError
             self.data = date(int(year), int(month), int(day))
         except (ValueError, OverflowError):

@@ -253,7 +253,7 @@ class AttendanceForm(BaseForm):
                 field.errors = [*field.errors, f"Say whether {member.user.full_name} is present"]
                 valid = False
             delegate = self[f"delegate_{member.user_id}"]
-            if field.data == Attendance.DELEGATE.value and not (delegate.data or "").isdigit():
+            if field.data == Attendance.DELEGATE.value and not (delegate.data or "").isdecimal():
                 delegate.errors = [*delegate.errors, f"Choose who attends for {member.user.full_name}"]
                 valid = False
         return valid

@@ -24,7 +24,7 @@ class ReleaseCondition(enum.StrEnum):
 
 
 class InstalmentStatus(enum.StrEnum):
-    DUE = "due"  # scheduled; finance approves it once its condition is met and its date has come
+    DUE = "due"  # scheduled; finance approves it once its condition is met (early, if the group needs it sooner)
     APPROVED = "approved"  # approved for payment, waiting for the money to go
     PAID = "paid"
     HELD = "held"  # stopped, with a reason: by finance, or automatically while its return is awaited

@@ -64,7 +64,8 @@ def lock(instalment: Instalment) -> None:
     """Lock the agreement's row, then re-read the instalment: whoever waited sees what the one before did."""
     db.session.execute(select(Agreement.id).where(Agreement.id == instalment.agreement_id).with_for_update())
     db.session.refresh(instalment.agreement)
-    db.session.refresh(instalment, with_for_update=True)
+    # Only the instalment's own row: PostgreSQL refuses FOR UPDATE on the outer-joined agreement it eager-loads.
+    db.session.refresh(instalment, with_for_update={"of": Instalment})
 
 
 def _change(instalment: Instalment, allowed: tuple[InstalmentStatus, ...], doing: str) -> InstalmentStatus:

@@ -292,6 +292,7 @@ def test_the_navigation_follows_the_roles(admin_client, applicant_client):
     assert links(admin_client) == [
         "Funding available",
         "Groups",
+        "Agreement terms",
         "Users",
         "Audit log",
         "Outbox",

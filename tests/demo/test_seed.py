@@ -1,3 +1,4 @@
+import re
 from collections import Counter
 from datetime import timedelta
 
@@ -265,3 +266,145 @@ def test_a_round_closed_before_the_decided_stage_is_left_alone(app):
     )
     assert _counts() == before
     assert db.session.scalar(select(func.count()).select_from(PanelMeeting)) == 0
+
+
+def _agreement_counts() -> dict[str, int]:
+    from grantsfund.agreements.models import Agreement, AgreementVersion, StandardTerms, Termination
+    from grantsfund.audit.models import AuditEvent
+    from grantsfund.notifications.models import OutboxMessage
+    from grantsfund.payments.models import Instalment
+
+    models = [StandardTerms, Agreement, AgreementVersion, Termination, Instalment, OutboxMessage, AuditEvent]
+    return {model.__name__: db.session.scalar(select(func.count()).select_from(model)) for model in models}
+
+
+def test_seed_takes_last_years_approved_bids_through_their_agreements_once(app):
+    from grantsfund.agreements import services as agreements
+    from grantsfund.agreements import terms
+    from grantsfund.agreements.models import AgreementStatus, RepaymentStatus, VersionStatus
+    from grantsfund.common.dates import add_months
+    from grantsfund.demo import agreements as demo
+    from grantsfund.notifications.models import OutboxMessage
+    from grantsfund.payments import holds
+    from grantsfund.payments import services as payments
+    from grantsfund.payments.models import InstalmentStatus
+
+    runner = app.test_cli_runner()
+    first = runner.invoke(args=["demo", "seed"])
+    assert (
+        "Agreements: 2 versions of the standard terms published; 5 agreements added (3 in force, 1 waiting for "
+        "acceptance, 1 terminated; 1 variation), 0 already there; instalments: 6 paid, 1 approved, 1 held "
+        "automatically; £1,000.00 of £1,850.00 repaid"
+    ) in first.output, first.output
+
+    # The terms: a dozen or so numbered clauses, then a revision that clarifies one of them and says so.
+    revised, original = terms.all_versions()
+    assert (original.version, revised.version) == (1, 2)
+    assert 10 <= len(original.paragraphs) <= 14
+    assert [paragraph.split(". ")[0] for paragraph in original.paragraphs] == [
+        str(number) for number in range(1, len(original.paragraphs) + 1)
+    ]
+    changed = [
+        number
+        for number, (before, after) in enumerate(zip(original.paragraphs, revised.paragraphs, strict=True), start=1)
+        if before != after
+    ]
+    assert changed == [8]
+    assert "six years" in revised.paragraphs[7]
+    assert revised.summary_of_changes.startswith("Clause 8")
+    assert {version.created_by.email for version in (original, revised)} == {"admin@example.gov.uk"}
+    assert (original.created_at.year, original.created_at.month, revised.created_at.year) == (2025, 6, 2026)
+
+    made = {agreement.application.title: agreement for agreement in agreements.list_agreements()}
+    assert {title: (agreement.status, agreement.terms.version) for title, agreement in made.items()} == {
+        demo.BUDDIES: (AgreementStatus.ACCEPTED, 1),
+        demo.HARBOUR: (AgreementStatus.ACCEPTED, 1),
+        demo.HOLIDAY_STREETS: (AgreementStatus.ACCEPTED, 1),
+        demo.SHED_SHARE: (AgreementStatus.TERMINATED, 1),
+        demo.PEACE_GARDEN: (AgreementStatus.OFFERED, 2),
+    }
+    instalments = {title: payments.instalments_for(agreement) for title, agreement in made.items()}
+    assert {title: [item.status for item in found] for title, found in instalments.items()} == {
+        demo.BUDDIES: [InstalmentStatus.PAID, InstalmentStatus.PAID],
+        demo.HARBOUR: [InstalmentStatus.PAID, InstalmentStatus.HELD],
+        demo.HOLIDAY_STREETS: [InstalmentStatus.PAID, InstalmentStatus.PAID, InstalmentStatus.APPROVED],
+        demo.SHED_SHARE: [InstalmentStatus.PAID, InstalmentStatus.CANCELLED],
+        demo.PEACE_GARDEN: [],
+    }
+    today = london_today()
+    for title, found in instalments.items():
+        agreement = made[title]
+        if found:
+            # The instalments add up to the grant in force, and each paid one has its date and payment run.
+            assert sum(item.amount_pence for item in found) == agreement.amount_pence, title
+        for item in found:
+            if item.status is InstalmentStatus.PAID:
+                assert re.fullmatch(rf"BACS-{item.paid_on:%y%m%d}-\d{{4}}", item.payment_reference), title
+                assert item.paid_on <= today
+        # Each version accepted by a member of the group, typing their own name, from an address.
+        for version in agreement.versions:
+            if version.accepted_at is None:
+                continue
+            member = version.accepted_by
+            assert agreement.organisation.has_member(member.id), title
+            assert version.accepted_name == member.full_name
+            assert version.accepted_position
+            assert version.accepted_ip
+            assert version.accepted_at < utcnow()
+
+    buddies = made[demo.BUDDIES]
+    assert buddies.offer.accepted_by.email == "applicant@example.org"
+    assert (buddies.accepted_at.year, buddies.accepted_at.month) == (2025, 8)
+    assert buddies.period(1).return_accepted_at is not None
+    assert payments.paid_pence(buddies) == buddies.amount_pence
+
+    # The harbour's first return never came: the daily run held the instalment waiting on it.
+    harbour = made[demo.HARBOUR]
+    held = instalments[demo.HARBOUR][1]
+    assert held.held_automatically
+    assert held.period is harbour.period(1)
+    assert held.period.overdue(today)
+    assert "overdue" in held.hold_reason
+
+    # The holiday streets' variation: three months longer, accepted by the trust; its last part approved.
+    streets = made[demo.HOLIDAY_STREETS]
+    offer, variation = streets.versions
+    assert (offer.status, variation.status) == (VersionStatus.SUPERSEDED, VersionStatus.ACCEPTED)
+    assert "closed" in variation.reason
+    assert streets.in_force is variation
+    assert streets.ends_on == variation.ends_on == add_months(offer.ends_on, 3)
+    assert len(streets.periods) == len(offer.monitoring) + 1
+    assert payments.committed_pence(streets) == streets.amount_pence
+    assert payments.paid_pence(streets) < streets.amount_pence
+
+    # The peace garden's offer went out in the last few days and is still open.
+    garden = made[demo.PEACE_GARDEN]
+    assert garden.offer.status is VersionStatus.OFFERED
+    assert garden.accept_by > today
+    assert today - timedelta(days=7) <= london_today(garden.issued_at) < today
+    assert garden.starts_on > garden.accept_by
+    assert "St Mary's Hall" in garden.offer.special_conditions
+
+    # The shed dissolved in 2026: the unpaid instalment cancelled, part of what was paid owed back, some repaid.
+    shed = made[demo.SHED_SHARE]
+    ended = shed.termination
+    assert ended.terminated_on.year == 2026
+    assert ended.repayment_status is RepaymentStatus.PART_REPAID
+    assert 0 < ended.amount_repaid_pence < ended.amount_owed_pence <= payments.paid_pence(shed)
+
+    # Nothing is left for today's daily hold run: the demo is as the service would have left it.
+    assert holds.hold_waiting() == 0
+    letters = set(db.session.scalars(select(OutboxMessage.template)))
+    assert {
+        "agreements/offer",
+        "agreements/accepted",
+        "agreements/variation",
+        "agreements/terminated",
+        "payments/paid",
+        "payments/held",
+    } <= letters
+
+    before = _agreement_counts()
+    second = runner.invoke(args=["demo", "seed"])
+    assert "Agreements: nothing added (5 agreements already there)" in second.output, second.output
+    assert _agreement_counts() == before
