@@ -19,6 +19,7 @@ from grantsfund.applications import services as applications
 from grantsfund.common.errors import DomainError
 from grantsfund.common.transactions import commits
 from grantsfund.common.web import current_actor
+from grantsfund.panel.decisions import decisions_for
 from grantsfund.payments import services as payments
 from grantsfund.rounds import queries as rounds
 
@@ -69,9 +70,11 @@ def list_agreements() -> ResponseReturnValue:
     round_id = round_id if round_id in {value for value, _label in choices} else None
     status_value = request.args.get("status", "")
     status = AgreementStatus(status_value) if status_value in set(AgreementStatus) else None
+    awaiting = services.awaiting_agreement(round_id=round_id)
     return render_template(
         "agreements/list_agreements.html",
-        awaiting=services.awaiting_agreement(round_id=round_id),
+        awaiting=awaiting,
+        awards=decisions_for(awaiting),
         agreements=services.list_agreements(status=status, round_id=round_id),
         rounds=choices,
         round_id=round_id,

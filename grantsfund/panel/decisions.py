@@ -88,6 +88,18 @@ def decision_for(application: Application) -> PanelDecision | None:
     ).first()
 
 
+def decisions_for(applications: list[Application]) -> dict[int, PanelDecision]:
+    """Each application's standing decision at its latest meeting, by application id, in one query."""
+    found: dict[int, PanelDecision] = {}
+    for decision in db.session.scalars(
+        select(PanelDecision)
+        .where(PanelDecision.application_id.in_([application.id for application in applications]), _not_corrected())
+        .order_by(PanelDecision.recorded_at, PanelDecision.id)
+    ):
+        found[decision.application_id] = decision  # the later meeting's decision replaces the earlier one
+    return found
+
+
 def published_decision(application: Application) -> PanelDecision | None:
     """The decision the group has been told of: none while the panel's outcome is not yet published."""
     if application.status not in PUBLISHED_STATUSES:

@@ -17,8 +17,10 @@ from grantsfund.applications.models import ApplicationStatus
 from grantsfund.audit.models import AuditEvent
 from grantsfund.common.actor import Actor
 from grantsfund.common.dates import format_date, london_today
+from grantsfund.common.money import format_pence
 from grantsfund.extensions import db
 from grantsfund.notifications.rendering import render_email
+from grantsfund.panel import decisions
 from grantsfund.payments import services as payments
 from grantsfund.payments.models import InstalmentStatus
 from tests.agreements import factories
@@ -117,6 +119,8 @@ def test_an_approved_bid_waits_for_its_agreement_and_drafting_opens_it(officer_c
     [row] = listed.select("table")[0].select("tbody tr")
     assert bid.reference in row.get_text(" ", strip=True)
     assert f"Draft agreement for {bid.reference}" in row.get_text(" ", strip=True)
+    award = decisions.decision_for(bid).amount_pence
+    assert [cell.get_text(strip=True) for cell in row.select("td")][2] == format_pence(award)
 
     agreement = draft(officer_client, bid)
     shown = officer_client.get(f"/agreements/{agreement.id}")
