@@ -27,6 +27,7 @@ from grantsfund.rounds.models import Criterion, EligibilityQuestion, Fund, Indic
 from grantsfund.signposting.models import Funder, Programme, Signpost, Suggestion
 
 F = TypeVar("F", bound=Callable[..., Any])
+T = TypeVar("T")
 
 PUBLIC = "public"
 
@@ -202,6 +203,15 @@ def authorize(user: Any, action: str, obj: Any = None) -> None:
         raise NotFound
     if not can(user, action, obj):
         raise Forbidden
+
+
+def found(obj: T | None, action: str) -> T:
+    """What a view loaded, checked: a 404 when there is nothing (or nothing the person may see), 403 when they may
+    see it but not do `action` to it."""
+    if obj is None:
+        raise NotFound
+    authorize(current_user, action, obj)
+    return obj
 
 
 def public(view: F) -> F:

@@ -436,6 +436,15 @@ class IssueForm(BaseForm):
     submit = SubmitField("Send the offer", widget=GovSubmitInput())
 
 
+class ExtendOfferForm(BaseForm):
+    accept_by = DayField(
+        "New date to accept by",
+        required="Enter the new date to accept the offer by",
+        description="The group is emailed the new date. For example, 31 3 2027",
+    )
+    submit = SubmitField("Give the group more time", widget=GovSubmitInput())
+
+
 class WithdrawOfferForm(BaseForm):
     reason = _reason(
         "Why is the offer being withdrawn?",

@@ -211,6 +211,10 @@ class AgreementVersion(db.Model):  # type: ignore[name-defined]
         return self.status is VersionStatus.DRAFT
 
 
+def return_title(number: int, *, final: bool) -> str:
+    return f"Final return (period {number})" if final else f"Return for period {number}"
+
+
 class MonitoringPeriod(db.Model):  # type: ignore[name-defined]
     """A period of the monitoring schedule in force, for which the group sends a return. Monitoring records
     the return's acceptance here; payments whose release waits on the return read it."""
@@ -238,7 +242,7 @@ class MonitoringPeriod(db.Model):  # type: ignore[name-defined]
 
     @property
     def title(self) -> str:
-        return f"Final return (period {self.number})" if self.final else f"Return for period {self.number}"
+        return return_title(self.number, final=self.final)
 
     def overdue(self, today: date) -> bool:
         return self.return_accepted_at is None and self.due_on < today

@@ -17,7 +17,6 @@ from grantsfund.common.money import format_pence
 
 ON_ACCEPTANCE = "agreement_accepted"
 ON_RETURN = "return_accepted"
-CONDITIONS = {ON_ACCEPTANCE: "When the agreement is accepted", ON_RETURN: "When a monitoring return is accepted"}
 MAX_INSTALMENTS = 8
 MAX_PERIODS = 12
 

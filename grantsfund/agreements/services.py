@@ -99,18 +99,6 @@ def awaiting_agreement(*, round_id: int | None = None) -> list[Application]:
     return list(db.session.scalars(query))
 
 
-def agreements_for_organisations(organisation_ids: list[int]) -> list[Agreement]:
-    """What a group sees in its account: its agreements once offered."""
-    return list(
-        db.session.scalars(
-            select(Agreement)
-            .join(Application, Application.id == Agreement.application_id)
-            .where(Application.organisation_id.in_(organisation_ids), Agreement.status != AgreementStatus.DRAFT)
-            .order_by(Agreement.created_at.desc())
-        )
-    )
-
-
 # Drafting --------------------------------------------------------------------------------------------------
 
 
@@ -364,9 +352,19 @@ def _kept_problems(
                     + (", or leave it out" if instalment.status is InstalmentStatus.CANCELLED else ""),
                 )
             )
+    planned_periods = {(period.number, period.starts_on, period.ends_on) for period in periods}
     for period in agreement.periods:
-        if period.return_accepted_at is not None and period.number not in period_numbers:
-            found.append(Problem("monitoring", f"Period {period.number}'s return has been accepted: keep the period"))
+        if (
+            period.return_accepted_at is not None
+            and (period.number, period.starts_on, period.ends_on) not in planned_periods
+        ):
+            found.append(
+                Problem(
+                    "monitoring",
+                    f"Period {period.number}'s return has been accepted: keep the period as"
+                    f" {format_date(period.starts_on)} to {format_date(period.ends_on)}",
+                )
+            )
     return found + _cancelled_problems(agreement, period_numbers)
 
 
@@ -457,11 +455,11 @@ def withdraw_offer(agreement: Agreement, *, reason: str, actor: Actor, now: date
     reason = _check_text(reason, field="reason", label="The reason")
     if not reason:
         raise DomainError("Enter why the offer is being withdrawn", field="reason")
+    payments.lock_agreement(agreement)
     if agreement.status not in (AgreementStatus.DRAFT, AgreementStatus.OFFERED):
         raise InvalidTransition(
             f"This agreement is {agreement.status.label.lower()}: only an offer not yet accepted can be withdrawn"
         )
-    was_offered = agreement.status is AgreementStatus.OFFERED
     before = agreement.status
     agreement.status = AgreementStatus.WITHDRAWN
     agreement.withdrawn_at = now
@@ -471,10 +469,7 @@ def withdraw_offer(agreement: Agreement, *, reason: str, actor: Actor, now: date
     offer.status = VersionStatus.WITHDRAWN
     offer.withdrawn_at = now
     offer.withdrawn_reason = reason
-    application = agreement.application
-    applications.move(application, ApplicationStatus.WITHDRAWN)
-    application.withdrawn_reason = reason
-    application.withdrawn_at = now
+    _withdraw_application(agreement.application, reason, actor, now)
     audit.record(
         actor=actor,
         action="agreement.withdrawn",
@@ -483,8 +478,53 @@ def withdraw_offer(agreement: Agreement, *, reason: str, actor: Actor, now: date
         after={"status": agreement.status, "reason": reason},
         now=now,
     )
-    if was_offered:
-        _tell_group(agreement, offer, "agreements/withdrawn", now)
+    # The group knows its bid was approved (the panel's letter), so it hears of the withdrawal even of a draft.
+    _tell_group(agreement, offer, "agreements/withdrawn", now)
+
+
+def _withdraw_application(application: Application, reason: str, actor: Actor, now: datetime) -> None:
+    applications.lock(application)
+    before = application.status
+    applications.move(application, ApplicationStatus.WITHDRAWN)
+    application.withdrawn_reason = reason
+    application.withdrawn_at = now
+    audit.record(
+        actor=actor,
+        action="application.withdrawn",
+        obj=application,
+        before={"status": before},
+        after={"status": application.status, "reason": reason},
+        now=now,
+    )
+
+
+def extend_offer(agreement: Agreement, *, accept_by: date, actor: Actor, now: datetime | None = None) -> None:
+    """Give the group more time to accept the offer (before or after the date passed)."""
+    now = now or utcnow()
+    if agreement.status is not AgreementStatus.OFFERED:
+        raise InvalidTransition(f"This agreement is {agreement.status.label.lower()}: only an offer can be extended")
+    if accept_by < london_today(now):
+        raise DomainError("The date to accept by cannot be in the past", field="accept_by")
+    before = agreement.accept_by
+    agreement.accept_by = accept_by
+    audit.record(
+        actor=actor,
+        action="agreement.offer_extended",
+        obj=agreement,
+        before={"accept_by": before},
+        after={"accept_by": accept_by},
+        now=now,
+    )
+    _tell_group(agreement, agreement.offer, "agreements/offer", now)
+
+
+def offer_expired(agreement: Agreement, now: datetime | None = None) -> bool:
+    """The offer's date to accept by has passed: the group must ask for more time."""
+    return (
+        agreement.status is AgreementStatus.OFFERED
+        and agreement.accept_by is not None
+        and london_today(now) > agreement.accept_by
+    )
 
 
 # Acceptance ------------------------------------------------------------------------------------------------
@@ -507,7 +547,7 @@ def _check_acceptance(item: AgreementVersion, acceptance: Acceptance, actor: Act
         raise InvalidTransition(f"Version {item.number} is {item.status.label.lower()} and cannot be accepted")
     if actor.user is None or not agreement.organisation.has_member(actor.user.id):
         raise DomainError("Only a member of the group can accept its agreement")
-    if not item.is_variation and agreement.accept_by is not None and london_today(now) > agreement.accept_by:
+    if not item.is_variation and offer_expired(agreement, now):
         raise DomainError(
             f"This offer had to be accepted by {format_date(agreement.accept_by)}. Contact the grants team to ask"
             " for more time"
@@ -527,8 +567,12 @@ def _check_acceptance(item: AgreementVersion, acceptance: Acceptance, actor: Act
 def accept(item: AgreementVersion, acceptance: Acceptance, *, actor: Actor, now: datetime | None = None) -> None:
     """The group accepts the offer or a variation. It comes into force: its plan replaces the one before."""
     now = now or utcnow()
-    _check_acceptance(item, acceptance, actor, now)
     agreement = item.agreement
+    payments.lock_agreement(agreement)
+    _check_acceptance(item, acceptance, actor, now)
+    if item.is_variation:
+        # Finance may have approved or paid more since the variation was sent.
+        _ready(item)
     replaced = agreement.in_force
     item.status = VersionStatus.ACCEPTED
     item.accepted_at = now
@@ -697,6 +741,8 @@ def withdraw_variation(item: AgreementVersion, *, reason: str, actor: Actor, now
     item.status = VersionStatus.WITHDRAWN
     item.withdrawn_at = now
     item.withdrawn_reason = reason
+    if before is VersionStatus.OFFERED:
+        _tell_group(item.agreement, item, "agreements/variation_withdrawn", now)
     audit.record(
         actor=actor,
         action="agreement.variation_withdrawn",

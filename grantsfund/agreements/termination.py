@@ -15,10 +15,9 @@ from grantsfund.common.money import format_pence
 from grantsfund.extensions import db
 from grantsfund.notifications.services import queue_email
 from grantsfund.payments import services as payments
-from grantsfund.payments.models import InstalmentStatus
+from grantsfund.payments.models import UNPAID, InstalmentStatus
 
 MAX_TEXT = 5000
-UNPAID = (InstalmentStatus.DUE, InstalmentStatus.HELD, InstalmentStatus.APPROVED)
 
 
 def _text(value: str, *, field: str, missing: str | None) -> str:
@@ -41,6 +40,7 @@ def terminate(
 ) -> Termination:
     now = now or utcnow()
     reason = _text(reason, field="reason", missing="Enter why the agreement is being terminated")
+    payments.lock_agreement(agreement)
     if agreement.status is not AgreementStatus.ACCEPTED:
         raise InvalidTransition(
             f"This agreement is {agreement.status.label.lower()}: only one in force can be terminated"
@@ -60,6 +60,7 @@ def terminate(
             instalment.cancel_reason = "The agreement was terminated"
             cancelled.append(instalment.number)
     pending = agreement.pending
+    withdrawn_version = pending.number if pending is not None else None
     if pending is not None:
         pending.status = VersionStatus.WITHDRAWN
         pending.withdrawn_at = now
@@ -87,6 +88,7 @@ def terminate(
             "terminated_on": terminated_on,
             "amount_owed_pence": amount_owed_pence,
             "instalments_cancelled": cancelled,
+            "version_withdrawn": withdrawn_version,
         },
         now=now,
     )

@@ -13,13 +13,15 @@ from flask_login import current_user
 from grantsfund import policy
 from grantsfund.accounts.forms import ButtonForm
 from grantsfund.agreements import compare, forms, schedules, services, termination, terms
-from grantsfund.agreements.models import Agreement, AgreementStatus, AgreementVersion, StandardTerms, VersionStatus
+from grantsfund.agreements.models import Agreement, AgreementStatus, AgreementVersion, VersionStatus
 from grantsfund.agreements.services import PlanNotReady
 from grantsfund.applications import services as applications
+from grantsfund.common.dates import format_date
 from grantsfund.common.errors import DomainError
 from grantsfund.common.transactions import commits
 from grantsfund.common.web import current_actor
 from grantsfund.panel.decisions import decisions_for
+from grantsfund.payments import holds
 from grantsfund.payments import services as payments
 from grantsfund.rounds import queries as rounds
 
@@ -29,19 +31,12 @@ bp = Blueprint("agreements", __name__)
 SECTION_PAGES = {"payments": ".edit_payments", "monitoring": ".edit_monitoring", "targets": ".edit_targets"}
 
 
-def _found(obj: Any, action: str) -> Any:
-    if obj is None:
-        abort(404)
-    policy.authorize(current_user, action, obj)
-    return obj
-
-
 def _agreement(agreement_id: int, action: str = "manage_agreements") -> Agreement:
-    return _found(services.get_agreement(agreement_id), action)  # type: ignore[no-any-return]
+    return policy.found(services.get_agreement(agreement_id), action)
 
 
 def _version(agreement: Agreement, number: int, action: str = "manage_agreements") -> AgreementVersion:
-    return _found(services.version(agreement, number), action)  # type: ignore[no-any-return]
+    return policy.found(services.version(agreement, number), action)
 
 
 def _staff() -> bool:
@@ -89,7 +84,7 @@ def list_agreements() -> ResponseReturnValue:
 @policy.requires("manage_agreements")
 @commits
 def draft_agreement(application_id: int) -> ResponseReturnValue:
-    application = _found(applications.get_submitted(application_id), "manage_agreements")
+    application = policy.found(applications.get_submitted(application_id), "manage_agreements")
     if not ButtonForm().validate_on_submit():
         return redirect(url_for(".list_agreements"))
     try:
@@ -152,6 +147,7 @@ def show_agreement(agreement_id: int) -> ResponseReturnValue:
         problems=_problem_links(version),
         instalments=payments.instalments_for(agreement),
         manage=policy.can(current_user, "manage_agreements", agreement),
+        expired=services.offer_expired(agreement),
         button=ButtonForm(),
     )
 
@@ -322,6 +318,58 @@ def withdraw_offer(agreement_id: int) -> ResponseReturnValue:
     return render_template("agreements/withdraw_offer.html", agreement=agreement, form=form)
 
 
+@bp.route("/agreements/<int:agreement_id>/extend", methods=["GET", "POST"])
+@policy.requires("manage_agreements")
+@commits
+def extend_offer(agreement_id: int) -> ResponseReturnValue:
+    agreement = _agreement(agreement_id)
+    if agreement.status is not AgreementStatus.OFFERED:
+        return _to_agreement(
+            agreement,
+            f"This agreement is {agreement.status.label.lower()}: only an offer waiting for the group can be given"
+            " more time",
+        )
+    form = forms.ExtendOfferForm()
+    if form.validate_on_submit():
+        try:
+            services.extend_offer(agreement, accept_by=form.accept_by.data, actor=current_actor())
+        except DomainError as error:
+            form.add_error(error.field, error.message)
+        else:
+            return _to_agreement(
+                agreement,
+                f"The group now has until {format_date(agreement.accept_by)} to accept. They have been emailed.",
+                "success",
+            )
+    return render_template(
+        "agreements/extend_offer.html", agreement=agreement, expired=services.offer_expired(agreement), form=form
+    )
+
+
+# Monitoring returns, until the monitoring stage records them --------------------------------------------------
+
+
+@bp.route("/agreements/<int:agreement_id>/periods/<int:number>/return-accepted", methods=["POST"])
+@policy.requires("manage_agreements")
+@commits
+def record_return_accepted(agreement_id: int, number: int) -> ResponseReturnValue:
+    agreement = _agreement(agreement_id)
+    period = policy.found(agreement.period(number), "manage_agreements")
+    if not ButtonForm().validate_on_submit():
+        return _to_agreement(agreement)
+    if agreement.status is not AgreementStatus.ACCEPTED:
+        return _to_agreement(
+            agreement,
+            f"This agreement is {agreement.status.label.lower()}: returns are recorded only while it is in force",
+        )
+    if period.return_accepted_at is not None:
+        return _to_agreement(agreement, f"The {period.title.lower()} was already recorded as accepted")
+    released = holds.return_accepted(period, actor=current_actor())
+    held = len(released)
+    payments_released = f"{held} held payment{'' if held == 1 else 's'} released" if held else "no payments were held"
+    return _to_agreement(agreement, f"{period.title} recorded as accepted: {payments_released}.", "success")
+
+
 # Variations ------------------------------------------------------------------------------------------------
 
 
@@ -429,7 +477,12 @@ def terminate_agreement(agreement_id: int) -> ResponseReturnValue:
 
 def _offer_page(agreement: Agreement, form: forms.AcceptForm | None = None) -> ResponseReturnValue:
     version = _shown(agreement)
-    may_accept = version.status is VersionStatus.OFFERED and policy.can(current_user, "accept_agreements", version)
+    expired = services.offer_expired(agreement)
+    may_accept = (
+        version.status is VersionStatus.OFFERED
+        and not expired
+        and policy.can(current_user, "accept_agreements", version)
+    )
     if may_accept and form is None:
         form = forms.AcceptForm(formdata=None, signatory_role=version.signatory_role)
     in_force = agreement.in_force
@@ -441,6 +494,7 @@ def _offer_page(agreement: Agreement, form: forms.AcceptForm | None = None) -> R
         in_force=in_force if in_force is not None and in_force is not version else None,
         versions=[item for item in agreement.versions if policy.can_see(current_user, item)],
         form=form if may_accept else None,
+        expired=expired,
         staff=_staff(),
     )
 
@@ -459,6 +513,13 @@ def accept_version(agreement_id: int, number: int) -> ResponseReturnValue:
     version = _version(agreement, number, "accept_agreements")
     if version.status is not VersionStatus.OFFERED:
         flash(f"Version {version.number} is {version.status.label.lower()}: there is nothing to accept", "error")
+        return redirect(url_for(".show_offer", agreement_id=agreement.id))
+    if services.offer_expired(agreement):
+        flash(
+            f"This offer had to be accepted by {format_date(agreement.accept_by)}. Contact the grants team to ask for"
+            " more time",
+            "error",
+        )
         return redirect(url_for(".show_offer", agreement_id=agreement.id))
     form = forms.AcceptForm(signatory_role=version.signatory_role)
     if form.validate_on_submit():
@@ -506,5 +567,5 @@ def new_terms() -> ResponseReturnValue:
 @bp.route("/agreements/terms/<int:terms_id>")
 @policy.requires("manage_terms")
 def show_terms(terms_id: int) -> ResponseReturnValue:
-    standard: StandardTerms = _found(terms.get(terms_id), "manage_terms")
+    standard = policy.found(terms.get(terms_id), "manage_terms")
     return render_template("agreements/show_terms.html", terms=standard, current=terms.current())

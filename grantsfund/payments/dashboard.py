@@ -20,7 +20,7 @@ from grantsfund.applications.models import Application
 from grantsfund.common.dates import london_today
 from grantsfund.common.pagination import PER_PAGE
 from grantsfund.extensions import db
-from grantsfund.payments.models import Instalment, InstalmentStatus
+from grantsfund.payments.models import UNPAID, Instalment, InstalmentStatus
 from grantsfund.rounds.models import Fund, Round
 
 # The most rows a dashboard list shows; its heading gives the full count and amount.
@@ -28,9 +28,6 @@ LIMIT = 50
 
 # Agreements whose award counts: in force, or ended early (what was paid on them still counts).
 AWARDED = (AgreementStatus.ACCEPTED, AgreementStatus.TERMINATED)
-
-# Instalments still to be paid: scheduled, approved or held (not paid, not cancelled).
-UNPAID = (InstalmentStatus.DUE, InstalmentStatus.APPROVED, InstalmentStatus.HELD)
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ from grantsfund.common.downloads import safe_cell
 from grantsfund.common.money import plain_pounds
 from grantsfund.extensions import db
 from grantsfund.organisations.models import Organisation
-from grantsfund.payments.models import Instalment, InstalmentStatus, ReleaseCondition
+from grantsfund.payments.models import Instalment, InstalmentStatus, condition_text
 from grantsfund.rounds.models import Fund, Round
 
 BATCH = 1000
@@ -103,14 +103,6 @@ class Row:
     number: int
     condition: str
     approved_on: date | None
-
-
-def condition_text(condition: ReleaseCondition, period_number: int | None, final: bool | None) -> str:
-    """As `Instalment.condition_text` says it, from the columns of one row."""
-    if condition is ReleaseCondition.RETURN_ACCEPTED and period_number is not None:
-        title = f"Final return (period {period_number})" if final else f"Return for period {period_number}"
-        return f"{title} accepted"
-    return "Agreement accepted"
 
 
 def _between(criteria: Criteria) -> Any:
@@ -203,7 +195,7 @@ def rows(criteria: Criteria) -> Iterator[Row]:
             round=round_name,
             fund=fund,
             number=number,
-            condition=condition_text(condition, period_number, final),
+            condition=condition_text(condition, period_number, final=bool(final)),
             approved_on=_london_day(approved_at),
         )
 

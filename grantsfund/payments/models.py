@@ -11,7 +11,7 @@ from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, String, Text, Un
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from grantsfund.accounts.models import User
-from grantsfund.agreements.models import Agreement, MonitoringPeriod
+from grantsfund.agreements.models import Agreement, MonitoringPeriod, return_title
 from grantsfund.common.columns import enum_column
 from grantsfund.common.dates import UTCDateTime
 from grantsfund.extensions import db
@@ -32,11 +32,13 @@ class InstalmentStatus(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return self.value.capitalize()
+        return "Scheduled" if self is InstalmentStatus.DUE else self.value.capitalize()
 
 
 # What counts against the award: the award is never exceeded by these together.
 COMMITTED = (InstalmentStatus.APPROVED, InstalmentStatus.PAID)
+# Still to be paid: scheduled, approved or held (not paid, not cancelled).
+UNPAID = (InstalmentStatus.DUE, InstalmentStatus.APPROVED, InstalmentStatus.HELD)
 
 
 class Instalment(db.Model):  # type: ignore[name-defined]
@@ -95,6 +97,12 @@ class Instalment(db.Model):  # type: ignore[name-defined]
 
     @property
     def condition_text(self) -> str:
-        if self.condition is ReleaseCondition.RETURN_ACCEPTED and self.period is not None:
-            return f"{self.period.title} accepted"
-        return "Agreement accepted"
+        period = self.period
+        return condition_text(self.condition, period.number if period else None, final=bool(period and period.final))
+
+
+def condition_text(condition: ReleaseCondition, period_number: int | None, *, final: bool) -> str:
+    """What releases an instalment, in words."""
+    if condition is ReleaseCondition.RETURN_ACCEPTED and period_number is not None:
+        return f"{return_title(period_number, final=final)} accepted"
+    return "Agreement accepted"

@@ -60,10 +60,16 @@ def _total(agreement: Agreement, statuses: tuple[InstalmentStatus, ...]) -> int:
     return int(total or 0)
 
 
+def lock_agreement(agreement: Agreement) -> None:
+    """Lock the agreement's row and re-read it: anything that changes what may be paid on it (an approval, a
+    variation accepted, a termination) queues behind the one before and sees what it did."""
+    db.session.execute(select(Agreement.id).where(Agreement.id == agreement.id).with_for_update())
+    db.session.refresh(agreement)
+
+
 def lock(instalment: Instalment) -> None:
     """Lock the agreement's row, then re-read the instalment: whoever waited sees what the one before did."""
-    db.session.execute(select(Agreement.id).where(Agreement.id == instalment.agreement_id).with_for_update())
-    db.session.refresh(instalment.agreement)
+    lock_agreement(instalment.agreement)
     # Only the instalment's own row: PostgreSQL refuses FOR UPDATE on the outer-joined agreement it eager-loads.
     db.session.refresh(instalment, with_for_update={"of": Instalment})
 

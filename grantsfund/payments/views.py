@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
@@ -27,15 +27,8 @@ from grantsfund.payments.models import Instalment
 bp = Blueprint("payments", __name__)
 
 
-def _found(obj: Any, action: str) -> Any:
-    if obj is None:
-        abort(404)
-    policy.authorize(current_user, action, obj)
-    return obj
-
-
 def _instalment(instalment_id: int) -> Instalment:
-    return _found(services.get_instalment(instalment_id), "manage_payments")  # type: ignore[no-any-return]
+    return policy.found(services.get_instalment(instalment_id), "manage_payments")
 
 
 def _back(instalment: Instalment, target: str | None) -> str:
@@ -58,7 +51,7 @@ def show_dashboard() -> ResponseReturnValue:
 @policy.requires("view_payments")
 def show_agreement(agreement_id: int) -> ResponseReturnValue:
     found = dashboard.agreement_payments(agreement_id)
-    _found(found.agreement if found else None, "view_payments")
+    policy.found(found.agreement if found else None, "view_payments")
     return render_template(
         "payments/agreement.html",
         payments=found,
@@ -301,7 +294,7 @@ def _record_repayment(termination: Termination, form: forms.RepaymentForm) -> bo
 @policy.requires("manage_repayments")
 @commits
 def show_repayment(termination_id: int) -> ResponseReturnValue:
-    termination = _found(dashboard.get_termination(termination_id), "manage_repayments")
+    termination = policy.found(dashboard.get_termination(termination_id), "manage_repayments")
     writing_off = request.method == "POST" and "write_off" in request.form
     record_form = forms.RepaymentForm(formdata=None if writing_off else request.form or None)
     write_off_form = forms.WriteOffForm(formdata=request.form if writing_off else None)

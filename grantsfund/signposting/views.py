@@ -3,9 +3,7 @@ or ineligible bid and send the letter; the group reads it and says what happened
 
 from __future__ import annotations
 
-from typing import Any
-
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
@@ -36,27 +34,20 @@ def _chosen_round(choices: list[tuple[int, str]]) -> int | None:
     return round_id if round_id in {value for value, _label in choices} else None
 
 
-def _found(obj: Any, action: str) -> Any:
-    if obj is None:
-        abort(404)
-    policy.authorize(current_user, action, obj)
-    return obj
-
-
 def _funder(funder_id: int) -> Funder:
-    return _found(directory.get_funder(funder_id), "manage_funders")  # type: ignore[no-any-return]
+    return policy.found(directory.get_funder(funder_id), "manage_funders")
 
 
 def _programme(programme_id: int) -> Programme:
-    return _found(directory.get_programme(programme_id), "manage_funders")  # type: ignore[no-any-return]
+    return policy.found(directory.get_programme(programme_id), "manage_funders")
 
 
 def _signpost(signpost_id: int, action: str = "signpost") -> Signpost:
-    return _found(signposts.get_signpost(signpost_id), action)  # type: ignore[no-any-return]
+    return policy.found(signposts.get_signpost(signpost_id), action)
 
 
 def _suggestion(signpost: Signpost, suggestion_id: int, action: str) -> Suggestion:
-    return _found(signposts.get_suggestion(signpost, suggestion_id), action)  # type: ignore[no-any-return]
+    return policy.found(signposts.get_suggestion(signpost, suggestion_id), action)
 
 
 # The directory ---------------------------------------------------------------------------------------------
@@ -231,7 +222,7 @@ def list_candidates() -> ResponseReturnValue:
 @policy.requires("signpost")
 @commits
 def start_signpost(application_id: int) -> ResponseReturnValue:
-    application = _found(applications.get_application(application_id), "signpost")
+    application = policy.found(applications.get_application(application_id), "signpost")
     if not ButtonForm().validate_on_submit():
         return redirect(url_for(".list_candidates"))
     try:

@@ -19,6 +19,7 @@ from grantsfund.common.money import format_pence
 from grantsfund.extensions import db
 from grantsfund.panel.decisions import DecisionAnswers, committed_pence
 from grantsfund.panel.models import Outcome
+from grantsfund.payments import holds
 from grantsfund.payments import services as payments
 from grantsfund.payments.models import Instalment, InstalmentStatus, ReleaseCondition
 from tests.agreements import factories
@@ -162,12 +163,10 @@ def test_an_approved_bid_waits_for_its_agreement_until_one_is_drafted(round_, of
     assert services.awaiting_agreement(round_id=round_.id + 1) == []
 
 
-def test_a_group_sees_its_agreement_only_once_offered(round_, officer, make_user, people):
+def test_the_officers_list_filters_by_status_and_round(round_, officer, make_user, people):
     first, second = factories.approved(round_, officer, make_user, people, count=2)
     drafted = factories.drafted(first, officer)
     offered = factories.offered(second, officer)
-    groups = [first.organisation_id, second.organisation_id]
-    assert services.agreements_for_organisations(groups) == [offered]
     assert services.list_agreements(status=AgreementStatus.DRAFT) == [drafted]
     assert set(services.list_agreements(round_id=round_.id)) == {drafted, offered}
 
@@ -488,11 +487,15 @@ def test_withdrawing_an_offer_withdraws_the_bid_and_frees_the_rounds_budget(roun
     assert event.after == {"status": "withdrawn", "reason": "The group has folded"}
 
 
-def test_withdrawing_a_draft_tells_the_group_nothing(bid, officer):
+def test_withdrawing_a_draft_tells_the_group_whose_bid_was_approved(bid, officer):
     agreement = factories.drafted(bid, officer)
-    services.withdraw_offer(agreement, reason="Drafted in error", actor=officer)
+    services.withdraw_offer(agreement, reason="The group told us it no longer needs the grant", actor=officer)
     assert agreement.status is AgreementStatus.WITHDRAWN
-    assert queued_emails(template="agreements/withdrawn") == []
+    assert bid.status is ApplicationStatus.WITHDRAWN
+    [told] = queued_emails(template="agreements/withdrawn", to=bid.organisation.contact_email)
+    assert told.context["reason"] == "The group told us it no longer needs the grant"
+    [event] = events("application.withdrawn", bid)
+    assert (event.before["status"], event.after["status"]) == ("approved", "withdrawn")
 
 
 def test_an_offer_is_withdrawn_only_with_a_reason_and_only_before_acceptance(bid, officer):
@@ -734,3 +737,87 @@ def test_a_variation_leaves_a_cancelled_instalment_as_it_was_or_leaves_it_out(bi
     services.update_details(variation, details_of(variation, amount_pence=smaller), actor=officer)
     services.update_payments(variation, planned[:2], actor=officer)
     assert services.problems(variation) == []
+
+
+# Giving more time, and a variation overtaken by payments -------------------------------------------------------
+
+
+def test_an_expired_offer_is_given_more_time_and_can_then_be_accepted(bid, officer, member):
+    agreement = factories.offered(bid, officer)
+    late = london_to_utc(agreement.accept_by + timedelta(days=3), time(10))
+    assert services.offer_expired(agreement, late)
+    with pytest.raises(DomainError, match="had to be accepted by"):
+        services.accept(agreement.offer, factories.acceptance(member), actor=member, now=late)
+    with pytest.raises(DomainError, match="cannot be in the past"):
+        services.extend_offer(agreement, accept_by=agreement.accept_by, actor=officer, now=late)
+
+    new_date = agreement.accept_by + timedelta(days=14)
+    services.extend_offer(agreement, accept_by=new_date, actor=officer, now=late)
+
+    assert not services.offer_expired(agreement, late)
+    [event] = events("agreement.offer_extended", agreement)
+    assert event.after["accept_by"] == new_date.isoformat()
+    assert [
+        m.context["accept_by"] for m in queued_emails(template="agreements/offer", to=bid.organisation.contact_email)
+    ][-1] == format_date(new_date)
+    services.accept(agreement.offer, factories.acceptance(member), actor=member, now=late)
+    assert agreement.status is AgreementStatus.ACCEPTED
+    with pytest.raises(InvalidTransition, match="only an offer can be extended"):
+        services.extend_offer(agreement, accept_by=new_date, actor=officer, now=late)
+
+
+def test_a_variation_overtaken_by_payments_cannot_be_accepted(bid, officer, finance, member):
+    agreement = factories.accepted(bid, officer)
+    first, second, third = payments.instalments_for(agreement)
+    payments.approve(first, actor=finance)
+    variation = services.propose_variation(agreement, reason="Smaller project", actor=officer)
+    smaller = first.amount_pence + second.amount_pence
+    services.update_details(variation, details_of(variation, amount_pence=smaller), actor=officer)
+    planned = schedules.load_payments(variation.payments)
+    services.update_payments(variation, planned[:2], actor=officer)
+    services.offer_variation(variation, actor=officer)
+
+    # While the group reads it, finance approves the third instalment the variation drops.
+    third.due_on = first.due_on
+    db.session.flush()
+    with pytest.raises(DomainError):
+        payments.approve(third, actor=finance)  # it waits on a return: the condition guards it too
+    third.condition, third.period = ReleaseCondition.AGREEMENT_ACCEPTED, None
+    payments.approve(third, actor=finance)
+
+    with pytest.raises(PlanNotReady, match="Instalment 3 is approved"):
+        services.accept(variation, factories.acceptance(member), actor=member)
+    assert variation.status is VersionStatus.OFFERED
+    assert agreement.in_force is agreement.offer
+
+
+def test_withdrawing_a_sent_variation_tells_the_group(bid, officer):
+    agreement = factories.accepted(bid, officer)
+    draft = services.propose_variation(agreement, reason="Longer project", actor=officer)
+    services.withdraw_variation(draft, reason="Not needed after all", actor=officer)
+    assert queued_emails(template="agreements/variation_withdrawn") == []
+
+    sent = services.propose_variation(agreement, reason="Longer project", actor=officer)
+    services.offer_variation(sent, actor=officer)
+    services.withdraw_variation(sent, reason="The venue reopened", actor=officer)
+    [told] = queued_emails(template="agreements/variation_withdrawn", to=bid.organisation.contact_email)
+    assert (told.context["version"], told.context["reason"]) == (3, "The venue reopened")
+
+
+def test_a_variation_keeps_the_dates_of_a_period_whose_return_was_accepted(bid, officer):
+    agreement = factories.accepted(bid, officer)
+    first_period = agreement.periods[0]
+    holds.return_accepted(first_period, actor=officer)
+    variation = services.propose_variation(agreement, reason="Reports every three months", actor=officer)
+    periods = schedules.load_periods(variation.monitoring)
+    shorter = replace(periods[0], ends_on=periods[0].ends_on - timedelta(days=30))
+    later = replace(periods[1], starts_on=shorter.ends_on + timedelta(days=1))
+    services.update_monitoring(variation, [shorter, later, *periods[2:]], actor=officer)
+
+    assert [(p.field, p.message) for p in services.problems(variation)] == [
+        (
+            "monitoring",
+            f"Period 1's return has been accepted: keep the period as {format_date(first_period.starts_on)}"
+            f" to {format_date(first_period.ends_on)}",
+        )
+    ]

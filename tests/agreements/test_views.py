@@ -5,7 +5,7 @@ terms. Other groups, assessors and finance see only what they may."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -16,11 +16,12 @@ from grantsfund.agreements.models import AgreementStatus, RepaymentStatus, Versi
 from grantsfund.applications.models import ApplicationStatus
 from grantsfund.audit.models import AuditEvent
 from grantsfund.common.actor import Actor
-from grantsfund.common.dates import format_date, london_today
+from grantsfund.common.dates import format_date, london_to_utc, london_today
 from grantsfund.common.money import format_pence
 from grantsfund.extensions import db
 from grantsfund.notifications.rendering import render_email
 from grantsfund.panel import decisions
+from grantsfund.payments import holds
 from grantsfund.payments import services as payments
 from grantsfund.payments.models import InstalmentStatus
 from tests.agreements import factories
@@ -491,6 +492,154 @@ def test_the_officer_withdraws_an_offer(officer_client, applicant_client, bid, s
     assert agreement.status is AgreementStatus.WITHDRAWN
 
 
+def expire(agreement, days: int = 3):
+    """The offer's date to accept by passed `days` ago."""
+    agreement.accept_by = london_today() - timedelta(days=days)
+    return _saved(agreement)
+
+
+def test_an_expired_offer_cannot_be_accepted_and_says_whom_to_ask(app, applicant_client, bid, standard, officer):
+    agreement = expire(offered(bid, officer))
+    passed = format_date(agreement.accept_by)
+    offer = applicant_client.get(f"/agreements/{agreement.id}/offer")
+    assert page(offer).select_one("form[action$='/accept']") is None
+    warning = text(offer, ".govuk-warning-text")
+    assert f"This offer had to be accepted by {passed}, and that date has passed" in warning
+    assert f"To ask for more time, email the grants team at {app.config['SUPPORT_EMAIL']}" in warning
+    assert "Please read the agreement and accept it by" not in text(offer)
+
+    response = applicant_client.submit(f"/agreements/{agreement.id}/versions/1/accept", accept_data())
+    assert response.headers["Location"] == f"/agreements/{agreement.id}/offer"
+    refused = follow(applicant_client, response)
+    assert flash(refused) == f"This offer had to be accepted by {passed}. Contact the grants team to ask for more time"
+    assert agreement.status is AgreementStatus.OFFERED
+    assert agreement.offer.accepted_at is None
+
+
+def test_the_officer_gives_the_group_more_time_and_the_group_is_emailed(
+    officer_client, applicant_client, bid, standard, officer
+):
+    agreement = expire(offered(bid, officer))
+    staff = officer_client.get(f"/agreements/{agreement.id}")
+    assert f"Accept by {format_date(agreement.accept_by)} (passed)" in text(staff)
+    assert "The group cannot accept the offer until you give them more time" in text(staff, ".govuk-warning-text")
+    link = page(staff).select_one(f"a.govuk-button[href='/agreements/{agreement.id}/extend']")
+    assert link.get_text(strip=True) == "Give the group more time"
+    sent_before = len(queued_emails(template="agreements/offer"))
+
+    url = f"/agreements/{agreement.id}/extend"
+    assert "has passed: the group cannot accept it until you give them a new date" in text(officer_client.get(url))
+    response = officer_client.submit(url, {"accept_by": ["", "", ""]})
+    assert error_messages(response) == ["Enter the new date to accept the offer by"]
+    yesterday = london_today() - timedelta(days=1)
+    response = officer_client.submit(url, {"accept_by": day(yesterday)})
+    assert error_messages(response) == ["The date to accept by cannot be in the past"]
+    assert page(response).select_one("title").get_text(strip=True).startswith("Error: ")
+    assert [box.get("value") for box in page(response).select("input[name='accept_by']")] == day(yesterday)
+    assert len(queued_emails(template="agreements/offer")) == sent_before
+
+    later = london_today() + timedelta(days=10)
+    shown = follow(officer_client, officer_client.submit(url, {"accept_by": day(later)}))
+    assert flash(shown) == f"The group now has until {format_date(later)} to accept. They have been emailed."
+    assert agreement.accept_by == later
+    assert f"Accept by {format_date(later)}" in text(shown)
+    assert "(passed)" not in text(shown)
+    emails = queued_emails(template="agreements/offer")[sent_before:]
+    assert {email.recipient for email in emails} == {bid.organisation.contact_email, bid.submitted_by.email}
+    assert f"Please accept it by {format_date(later)}." in render_email("agreements/offer", emails[0].context).text
+    # The group can accept again, by the new date.
+    offer = applicant_client.get(f"/agreements/{agreement.id}/offer")
+    assert f"Please read the agreement and accept it by {format_date(later)}" in text(offer)
+    assert page(offer).select_one("form[action$='/accept']") is not None
+
+
+def test_an_offer_still_open_can_be_given_more_time_from_a_plain_link(officer_client, bid, standard, officer):
+    agreement = offered(bid, officer)
+    staff = officer_client.get(f"/agreements/{agreement.id}")
+    link = page(staff).select_one(f"a[href='/agreements/{agreement.id}/extend']")
+    assert link.get_text(strip=True) == "Give the group more time"
+    assert "govuk-button" not in link.get("class", [])
+    assert "(passed)" not in text(staff)
+
+
+@pytest.mark.parametrize("state", ["drafted", "accepted"])
+def test_only_an_offer_waiting_for_the_group_can_be_given_more_time(officer_client, bid, standard, officer, state):
+    agreement = {"drafted": drafted, "accepted": accepted}[state](bid, officer)
+    before = agreement.accept_by
+    sent_before = len(queued_emails(template="agreements/offer"))
+    staff = officer_client.get(f"/agreements/{agreement.id}")
+    assert page(staff).select_one(f"a[href='/agreements/{agreement.id}/extend']") is None
+    url = f"/agreements/{agreement.id}/extend"
+    later = day(london_today() + timedelta(days=10))
+    for method in ("GET", "POST"):
+        response = officer_client.get(url) if method == "GET" else officer_client.submit(url, {"accept_by": later})
+        refused = follow(officer_client, response)
+        assert flash(refused) == (
+            f"This agreement is {agreement.status.label.lower()}: only an offer waiting for the group can be given"
+            " more time"
+        )
+    assert agreement.accept_by == before
+    assert len(queued_emails(template="agreements/offer")) == sent_before
+
+
+# Monitoring returns, recorded by an officer until the monitoring stage exists ------------------------------------
+
+
+def noon(value: date) -> datetime:
+    return london_to_utc(value, time(12, 0))
+
+
+def test_recording_a_return_as_accepted_releases_the_payment_held_for_it(
+    officer_client, finance_client, bid, standard, officer
+):
+    agreement = accepted(bid, officer)
+    second = payments.instalments_for(agreement)[1]
+    assert second.period is agreement.period(1)
+    assert holds.hold_waiting(now=noon(second.due_on)) == 1
+    _saved(second)
+    assert (second.status, second.held_automatically) == (InstalmentStatus.HELD, True)
+
+    staff = page(officer_client.get(f"/agreements/{agreement.id}"))
+    url = f"/agreements/{agreement.id}/periods/1/return-accepted"
+    button = staff.select_one(f"form[action='{url}'] button")
+    assert button.get_text(strip=True) == "Record the return for period 1 as accepted"
+    assert len(staff.select("form[action$='/return-accepted']")) == len(agreement.periods)
+
+    shown = follow(officer_client, officer_client.submit(url))
+    assert flash(shown) == "Return for period 1 recorded as accepted: 1 held payment released."
+    assert second.status is InstalmentStatus.DUE
+    assert agreement.period(1).return_accepted_at is not None
+    [row] = [r for r in page(shown).select("table")[-1].select("tbody tr") if "period 1" in r.get_text()]
+    assert row.select("td")[-1].get_text(" ", strip=True) == format_date(london_today())
+    assert page(shown).select_one(f"form[action='{url}']") is None
+    # Finance may now approve it.
+    finance_page = text(finance_client.get(f"/payments/agreements/{agreement.id}"))
+    assert f"Approve instalment 2 of {agreement.reference}" in finance_page
+
+    # Recording it again changes nothing.
+    again = follow(officer_client, officer_client.submit(url))
+    assert flash(again) == "The return for period 1 was already recorded as accepted"
+
+
+def test_recording_a_return_with_nothing_held_says_so(officer_client, bid, standard, officer):
+    agreement = accepted(bid, officer)
+    url = f"/agreements/{agreement.id}/periods/2/return-accepted"
+    shown = follow(officer_client, officer_client.submit(url))
+    assert flash(shown) == "Return for period 2 recorded as accepted: no payments were held."
+    assert officer_client.submit(f"/agreements/{agreement.id}/periods/99/return-accepted").status_code == 404
+
+
+def test_a_return_is_not_recorded_on_an_agreement_no_longer_in_force(officer_client, bid, standard, officer):
+    agreement = accepted(bid, officer)
+    termination.terminate(agreement, reason="Stopped", terminated_on=london_today(), amount_owed_pence=0, actor=officer)
+    _saved(agreement)
+    staff = page(officer_client.get(f"/agreements/{agreement.id}"))
+    assert staff.select("form[action$='/return-accepted']") == []
+    refused = follow(officer_client, officer_client.submit(f"/agreements/{agreement.id}/periods/1/return-accepted"))
+    assert flash(refused) == "This agreement is terminated: returns are recorded only while it is in force"
+    assert agreement.period(1).return_accepted_at is None
+
+
 # Variations ----------------------------------------------------------------------------------------------------
 
 
@@ -583,6 +732,24 @@ def test_a_pending_variation_is_withdrawn(officer_client, bid, standard, officer
     # A withdrawn version cannot be edited.
     response = officer_client.get(f"/agreements/{agreement.id}/versions/2/details")
     assert "it can no longer be changed" in flash(follow(officer_client, response))
+    # It was never sent, so the group is not told.
+    assert queued_emails(template="agreements/variation_withdrawn") == []
+
+
+def test_withdrawing_a_variation_the_group_was_sent_tells_them(officer_client, bid, standard, officer):
+    agreement = accepted(bid, officer)
+    variation = services.propose_variation(agreement, reason="Longer project", actor=officer)
+    services.offer_variation(variation, actor=officer)
+    _saved(variation)
+    url = f"/agreements/{agreement.id}/versions/2/withdraw"
+    assert "its members are emailed to say why" in text(officer_client.get(url))
+    follow(officer_client, officer_client.submit(url, {"reason": "The dates are staying as they were"}))
+    emails = queued_emails(template="agreements/variation_withdrawn")
+    assert {email.recipient for email in emails} == {bid.organisation.contact_email, bid.submitted_by.email}
+    rendered = render_email("agreements/variation_withdrawn", emails[0].context)
+    assert "version 2. We have withdrawn it, so the change will not go ahead" in rendered.text
+    assert "The dates are staying as they were" in rendered.text
+    assert "Your agreement in force is unchanged" in rendered.text
 
 
 # Ending an agreement ------------------------------------------------------------------------------------------
@@ -622,7 +789,10 @@ def test_the_officer_terminates_an_agreement_with_money_to_repay(
     ]
     [email, *_] = queued_emails(template="agreements/terminated")
     assert email.context["owed"] == "£1,000.00"
-    assert "This agreement was terminated on" in text(applicant_client.get(f"/agreements/{agreement.id}/offer"))
+    copy = applicant_client.get(f"/agreements/{agreement.id}/offer")
+    assert "This agreement was terminated on" in text(copy)
+    assert [tag.get_text(strip=True) for tag in page(copy).select("main .govuk-tag")] == ["Terminated"]
+    assert "In force" not in text(copy)
     # Only an agreement in force can be terminated.
     assert officer_client.get(url).status_code == 302
 
@@ -724,12 +894,18 @@ def test_every_agreement_email_renders_with_a_link_to_the_agreement(
     termination.terminate(agreement, reason="Stopped", terminated_on=london_today(), amount_owed_pence=0, actor=officer)
     withdrawn = offered(second, officer)
     services.withdraw_offer(withdrawn, reason="Closed", actor=officer)
+    [third] = factories.approved(round_, officer, make_user, people)
+    varied = factories.accepted(third, officer)
+    dropped = services.propose_variation(varied, reason="Later end", actor=officer)
+    services.offer_variation(dropped, actor=officer)
+    services.withdraw_variation(dropped, reason="Not needed", actor=officer)
     expected = {
         "agreements/offer": f"/agreements/{agreement.id}/offer",
         "agreements/variation": f"/agreements/{agreement.id}/offer",
         "agreements/accepted": f"/agreements/{agreement.id}",
         "agreements/terminated": f"/agreements/{agreement.id}/offer",
         "agreements/withdrawn": f"/agreements/{withdrawn.id}/offer",
+        "agreements/variation_withdrawn": f"/agreements/{varied.id}/offer",
     }
     for template, path in expected.items():
         message = queued_emails(template=template)[0]
@@ -743,6 +919,15 @@ def test_every_agreement_email_renders_with_a_link_to_the_agreement(
     assert "Grant: £5,000.50" in offer.text
     variation_email = render_email("agreements/variation", queued_emails(template="agreements/variation")[0].context)
     assert "Later end" in variation_email.text
+    withdrawn_email = render_email("agreements/withdrawn", queued_emails(template="agreements/withdrawn")[0].context)
+    assert "You can still read the withdrawn offer here:" in withdrawn_email.text
+    assert "See the withdrawn offer" in withdrawn_email.html
+    dropped_email = render_email(
+        "agreements/variation_withdrawn", queued_emails(template="agreements/variation_withdrawn")[0].context
+    )
+    assert dropped_email.subject == f"A proposed change to your grant agreement will not go ahead: {third.reference}"
+    assert "Not needed" in dropped_email.text
+    assert "Not needed" in dropped_email.html
 
 
 # Whatever is sent, a page and never a server error ----------------------------------------------------------------

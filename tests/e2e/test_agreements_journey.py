@@ -13,32 +13,24 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
-from itertools import count
 from typing import Any
 
 from playwright.sync_api import Locator, Page, expect
 
-from grantsfund.accounts.models import Role, User, UserRole
-from grantsfund.accounts.passwords import hash_password
+from grantsfund.accounts.models import Role
 from grantsfund.agreements import terms
-from grantsfund.applications import services, submission
-from grantsfund.assessment import assignment, eligibility, scoring
-from grantsfund.assessment.eligibility import Decision
-from grantsfund.assessment.models import EligibilityResult, Recommendation
-from grantsfund.assessment.scoring import ScoreAnswer, SheetAnswers
+from grantsfund.applications import services
+from grantsfund.assessment.models import Recommendation
 from grantsfund.common.actor import Actor
-from grantsfund.common.dates import add_months, london_today, utcnow
-from grantsfund.extensions import db
+from grantsfund.common.dates import add_months, london_today
 from grantsfund.notifications.models import OutboxMessage
-from grantsfund.panel import decisions, meetings, outcomes
 from grantsfund.panel.decisions import DecisionAnswers
-from grantsfund.panel.meetings import MeetingDetails
-from grantsfund.panel.models import Outcome, PanelRole
+from grantsfund.panel.models import Outcome
 from tests.applications import factories
+from tests.e2e import builders
 from tests.e2e.conftest import check_page
 from tests.e2e.test_journeys import PASSWORD, sign_in, success_banner
 from tests.organisations import factories as organisations
-from tests.panel.factories import all_present
 
 DOMAIN = "kestrel-grants.example.org"
 ROUND = "Kestrel Ward Grants 2032"
@@ -56,97 +48,60 @@ TERMS_BODY = (
 )
 
 
-def make_people() -> Callable[..., User]:
-    """Users for this journey, each able to sign in with PASSWORD (hashed once: it is slow on purpose)."""
-    numbers, password_hash = count(1), hash_password(PASSWORD)
-
-    def make(
-        *, roles: set[Role] | frozenset[Role] = frozenset({Role.APPLICANT}), full_name: str, email: str = ""
-    ) -> User:
-        now = utcnow()
-        user = User(
-            email=email or f"person{next(numbers)}@{DOMAIN}",
-            full_name=full_name,
-            password_hash=password_hash,
-            email_verified_at=now,
-            created_at=now,
-            role_grants=[UserRole(role=role, granted_at=now) for role in sorted(roles)],
-        )
-        db.session.add(user)
-        db.session.flush()
-        return user
-
-    return make
-
-
 def set_up_an_approved_bid() -> dict[str, Any]:
     """A bid for £8,000 over a year that the panel approved in full and published, from a group with one member;
     a grants officer and a finance officer; the standard terms if none are published yet.
 
     £8,000 is over the single-payment limit (£5,000), so the draft pays the grant in two instalments: half when
     the agreement is accepted, half when the first six-monthly return is accepted."""
-    make = make_people()
+    make = builders.make_people(DOMAIN)
     officer = Actor(make(full_name="Keziah Mbeki", email=OFFICER, roles={Role.GRANTS_OFFICER}))
     make(full_name="Fergus Tanaka", email=FINANCE, roles={Role.FINANCE_OFFICER})
     if terms.current() is None:
         terms.publish(title="Communities Fund standard terms", body=TERMS_BODY, actor=officer)
-    round_ = factories.open_round(lambda **_: officer.user, name=ROUND)
+    round_ = builders.open_round(officer, ROUND)
 
     member = make(full_name=MEMBER_NAME, email=MEMBER)
     group = organisations.organisation(member, name=GROUP, contact_email=f"repair-cafe@{DOMAIN}")
-    application = factories.draft(round_, group, member)
     window = services.project_window(round_)
     year = add_months(window.earliest_start, 12) - timedelta(days=1)
-    own = {
-        services.Section.ABOUT: factories.about(round_, title=TITLE, end_date=year),
-        services.Section.BUDGET: factories.budget(500_000, 300_000),
-    }
-    for section, answers in own.items():
-        services.save_section(
-            application, section, answers, expected_version=application.version, complete=True, actor=Actor(member)
-        )
-    factories.complete(application, member, skip=tuple(own))
-    submission.submit_application(application, actor=Actor(member))
-    eligibility.record_decision(application, Decision(EligibilityResult.ELIGIBLE, "All in order"), actor=officer)
-    for number in range(1, round_.assessors_per_bid + 1):
-        assessor = make(full_name=f"Kestrel Assessor {number}", roles={Role.ASSESSOR})
-        made = assignment.assign(application, assessor, due_on=london_today() + timedelta(days=7), actor=officer)
-        assignment.declare(made, conflict=False, actor=Actor(assessor))
-        answers = SheetAnswers(
-            scores=[ScoreAnswer(c.id, 4, "Scored 4 on this.") for c in round_.criteria],
-            recommendation=Recommendation.FUND,
-            summary="A well-planned project that many neighbours will use.",
-        )
-        scoring.save_sheet(made, answers, submit=True, actor=Actor(assessor))
-
-    chair = make(full_name="Kestrel Chair", roles={Role.PANEL_CHAIR, Role.PANEL_MEMBER})
-    members = [make(full_name=f"Kestrel Panel Member {n}", roles={Role.PANEL_MEMBER}) for n in (1, 2)]
-    meeting = meetings.create_meeting(
+    application = builders.eligible_bid(
         round_,
-        MeetingDetails(
-            title="Kestrel Ward grants panel",
-            starts_at=datetime(2032, 3, 9, 18, 0, tzinfo=UTC),
-            location="Kestrel Room, Millbrook Library",
-            chair_id=chair.id,
-            deputy_id=members[0].id,
-            members={
-                chair.id: PanelRole.ELECTED_MEMBER,
-                members[0].id: PanelRole.COMMUNITY,
-                members[1].id: PanelRole.OFFICER,
-            },
-            quorum=3,
+        group,
+        member,
+        officer,
+        about=factories.about(round_, title=TITLE, end_date=year),
+        budget=factories.budget(500_000, 300_000),
+    )
+    builders.score(
+        application,
+        officer,
+        make,
+        assessors="Kestrel",
+        mark=4,
+        recommendation=Recommendation.FUND,
+        summary="A well-planned project that many neighbours will use.",
+    )
+
+    meeting, chair = builders.three_person_meeting(
+        round_,
+        officer,
+        make,
+        people="Kestrel",
+        title="Kestrel Ward grants panel",
+        starts_at=datetime(2032, 3, 9, 18, 0, tzinfo=UTC),
+        location="Kestrel Room, Millbrook Library",
+    )
+    builders.decide_and_publish(
+        meeting,
+        application,
+        chair,
+        officer,
+        decision=DecisionAnswers(
+            Outcome.APPROVED, reasons="Strong and well costed.", feedback="Good luck with the evenings."
         ),
-        actor=officer,
+        minutes="One bid approved.",
     )
-    [item] = meetings.add_to_agenda(meeting, [application.id], actor=officer)
-    all_present(meeting, chair)
-    decisions.record(
-        item,
-        DecisionAnswers(Outcome.APPROVED, reasons="Strong and well costed.", feedback="Good luck with the evenings."),
-        actor=Actor(chair),
-    )
-    outcomes.confirm_minutes(meeting, minutes="One bid approved.", actor=officer)
-    outcomes.publish(meeting, actor=officer)
     return {"reference": application.reference, "round_id": round_.id, "terms_title": terms.current().title}
 
 
@@ -193,7 +148,7 @@ def test_an_officer_issues_an_agreement_the_group_accepts_and_finance_pays_the_f
     check_page(page, "ag03-agreement-draft")
 
     # More on acceptance and less later, but the officer forgets to take it off the second instalment.
-    schedule.get_by_role("link", name="Change payment schedule").click()
+    schedule.get_by_role("link", name="Change (Payment schedule)").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Payment schedule")
     expect(page.locator(".app-running-total")).to_contain_text("The instalments add up to £8,000.00")
     check_page(page, "ag04-payment-schedule")
@@ -313,7 +268,7 @@ def test_an_officer_issues_an_agreement_the_group_accepts_and_finance_pays_the_f
     instalments = finance.get_by_role("table", name="Instalments").get_by_role("row")
     expect(instalments.filter(has_text="£5,000.00")).to_contain_text(f"Paid on {today.day}")
     expect(instalments.filter(has_text="£5,000.00")).to_contain_text(PAYMENT_REFERENCE)
-    expect(instalments.filter(has_text="£3,000.00")).to_contain_text("Due")
+    expect(instalments.filter(has_text="£3,000.00")).to_contain_text("Scheduled")
     figures = finance.locator("main .govuk-summary-list")
     expect(figures.locator(".govuk-summary-list__row").filter(has_text="Still to pay")).to_contain_text("£3,000.00")
     check_page(finance, "ag19-agreement-payments")
@@ -330,7 +285,7 @@ def test_an_officer_issues_an_agreement_the_group_accepts_and_finance_pays_the_f
     rows = group.get_by_role("table", name="Instalments").get_by_role("row")
     expect(rows.filter(has_text="£5,000.00")).to_contain_text("Paid")
     expect(rows.filter(has_text="£5,000.00")).to_contain_text(PAYMENT_REFERENCE)
-    expect(rows.filter(has_text="£3,000.00")).to_contain_text("Due")
+    expect(rows.filter(has_text="£3,000.00")).to_contain_text("Scheduled")
     expect(group.locator("main").get_by_role("button")).to_have_count(0)
     expect(group.locator("main").get_by_role("link", name=re.compile("Approve|Record|Hold|Cancel"))).to_have_count(0)
     check_page(group, "ag21-group-payments")

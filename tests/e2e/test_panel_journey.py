@@ -11,23 +11,16 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
-from itertools import count
+from datetime import UTC, datetime
 from typing import Any
 
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
-from grantsfund.accounts.models import Role, User, UserRole
-from grantsfund.accounts.passwords import hash_password
-from grantsfund.applications import services, submission
+from grantsfund.accounts.models import Role, User
 from grantsfund.applications.models import Application
-from grantsfund.assessment import assignment, eligibility, scoring
-from grantsfund.assessment.eligibility import Decision
-from grantsfund.assessment.models import EligibilityResult, Recommendation
-from grantsfund.assessment.scoring import ScoreAnswer, SheetAnswers
+from grantsfund.assessment.models import Recommendation
 from grantsfund.common.actor import Actor
-from grantsfund.common.dates import london_today, utcnow
 from grantsfund.extensions import db
 from grantsfund.notifications.models import OutboxMessage
 from grantsfund.panel import meetings
@@ -35,6 +28,7 @@ from grantsfund.panel.meetings import MeetingDetails
 from grantsfund.panel.models import PanelRole
 from grantsfund.rounds.models import Round
 from tests.applications import factories
+from tests.e2e import builders
 from tests.e2e.conftest import check_page
 from tests.e2e.test_journeys import PASSWORD, sign_in, success_banner
 from tests.organisations import factories as organisations
@@ -75,68 +69,34 @@ BIDS = [
 ]
 
 
-def make_people() -> Callable[..., User]:
-    """Users for this journey, each able to sign in with PASSWORD (hashed once: it is slow on purpose)."""
-    numbers, password_hash = count(1), hash_password(PASSWORD)
-
-    def make(
-        *, roles: set[Role] | frozenset[Role] = frozenset({Role.APPLICANT}), full_name: str, email: str = ""
-    ) -> User:
-        now = utcnow()
-        user = User(
-            email=email or f"person{next(numbers)}@{DOMAIN}",
-            full_name=full_name,
-            password_hash=password_hash,
-            email_verified_at=now,
-            created_at=now,
-            role_grants=[UserRole(role=role, granted_at=now) for role in sorted(roles)],
-        )
-        db.session.add(user)
-        db.session.flush()
-        return user
-
-    return make
-
-
-def open_round(officer: Actor) -> Round:
-    """An open round of this journey's own, set up by this journey's officer (factories.open_round asks make_user
-    only for the officer)."""
-    return factories.open_round(lambda **_: officer.user, name=ROUND)
-
-
 def ranked_bid(round_: Round, officer: Actor, make: Callable[..., User], bid: Bid) -> Application:
     """A submitted, eligible bid, scored by as many assessors as the round needs."""
     member = make(full_name=f"{bid.group} Member")
     group = organisations.organisation(member, name=bid.group, contact_email=bid.contact)
-    application = factories.draft(round_, group, member)
-    own = {
-        services.Section.ABOUT: factories.about(round_, title=bid.title),
-        services.Section.BUDGET: factories.budget(bid.amount_pence),
-    }
-    for section, answers in own.items():
-        services.save_section(
-            application, section, answers, expected_version=application.version, complete=True, actor=Actor(member)
-        )
-    factories.complete(application, member, skip=tuple(own))
-    submission.submit_application(application, actor=Actor(member))
-    eligibility.record_decision(application, Decision(EligibilityResult.ELIGIBLE, "All in order"), actor=officer)
-    for number in range(1, round_.assessors_per_bid + 1):
-        assessor = make(full_name=f"{bid.group} Assessor {number}", roles={Role.ASSESSOR})
-        made = assignment.assign(application, assessor, due_on=london_today() + timedelta(days=7), actor=officer)
-        assignment.declare(made, conflict=False, actor=Actor(assessor))
-        answers = SheetAnswers(
-            scores=[ScoreAnswer(c.id, bid.score, f"Scored {bid.score} on this.") for c in round_.criteria],
-            recommendation=Recommendation.FUND,
-            summary=f"A sound bid from {bid.group}.",
-        )
-        scoring.save_sheet(made, answers, submit=True, actor=Actor(assessor))
+    application = builders.eligible_bid(
+        round_,
+        group,
+        member,
+        officer,
+        about=factories.about(round_, title=bid.title),
+        budget=factories.budget(bid.amount_pence),
+    )
+    builders.score(
+        application,
+        officer,
+        make,
+        assessors=bid.group,
+        mark=bid.score,
+        recommendation=Recommendation.FUND,
+        summary=f"A sound bid from {bid.group}.",
+    )
     return application
 
 
 def set_up_the_meeting() -> dict[str, Any]:
     """Three ranked bids on the agenda of a meeting: a chair, a deputy and two members; quorum 3, delegates
     allowed; and a panel person who is not a member, to attend as a delegate."""
-    make = make_people()
+    make = builders.make_people(DOMAIN)
     officer = Actor(make(full_name="Olwen Marsh", email=OFFICER, roles={Role.GRANTS_OFFICER}))
     chair = make(full_name="Harriet Pembleton", email=CHAIR, roles={Role.PANEL_CHAIR, Role.PANEL_MEMBER})
     deputy, member, absent, _delegate = (
@@ -148,7 +108,7 @@ def set_up_the_meeting() -> dict[str, Any]:
             (DELEGATE_NAME, ""),
         ]
     )
-    round_ = open_round(officer)
+    round_ = builders.open_round(officer, ROUND)
     applications = [ranked_bid(round_, officer, make, bid) for bid in BIDS]
     meeting = meetings.create_meeting(
         round_,

@@ -12,34 +12,25 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
-from itertools import count
 from typing import Any
 
 from playwright.sync_api import Page, expect
 
-from grantsfund.accounts.models import Role, User, UserRole
-from grantsfund.accounts.passwords import hash_password
-from grantsfund.applications import services, submission
-from grantsfund.assessment import assignment, eligibility, scoring
-from grantsfund.assessment.eligibility import Decision
-from grantsfund.assessment.models import EligibilityResult, Recommendation
-from grantsfund.assessment.scoring import ScoreAnswer, SheetAnswers
+from grantsfund.accounts.models import Role
+from grantsfund.assessment.models import Recommendation
 from grantsfund.common.actor import Actor
-from grantsfund.common.dates import london_today, utcnow
-from grantsfund.extensions import db
+from grantsfund.common.dates import london_today
 from grantsfund.organisations.models import LegalForm
-from grantsfund.panel import decisions, meetings, outcomes
 from grantsfund.panel.decisions import DecisionAnswers
-from grantsfund.panel.meetings import MeetingDetails
-from grantsfund.panel.models import Outcome, PanelRole
+from grantsfund.panel.models import Outcome
 from grantsfund.signposting import directory
 from grantsfund.signposting.directory import FunderDetails, ProgrammeDetails
 from grantsfund.signposting.models import ProgrammeStatus, Reach
 from tests.applications import factories
+from tests.e2e import builders
 from tests.e2e.conftest import check_page
 from tests.e2e.test_journeys import PASSWORD, sign_in, success_banner
 from tests.organisations import factories as organisations
-from tests.panel.factories import all_present
 
 DOMAIN = "heron-signposts.example.org"
 ROUND = "Heron Reach Small Grants 2031"
@@ -59,29 +50,6 @@ SMALL_GROUPS = ("Heron Mill Trust", "Heron Seedcorn Grants")  # for groups with 
 
 def title(entry: tuple[str, str]) -> str:
     return f"{entry[0]}: {entry[1]}"
-
-
-def make_people() -> Callable[..., User]:
-    """Users for this journey, each able to sign in with PASSWORD (hashed once: it is slow on purpose)."""
-    numbers, password_hash = count(1), hash_password(PASSWORD)
-
-    def make(
-        *, roles: set[Role] | frozenset[Role] = frozenset({Role.APPLICANT}), full_name: str, email: str = ""
-    ) -> User:
-        now = utcnow()
-        user = User(
-            email=email or f"person{next(numbers)}@{DOMAIN}",
-            full_name=full_name,
-            password_hash=password_hash,
-            email_verified_at=now,
-            created_at=now,
-            role_grants=[UserRole(role=role, granted_at=now) for role in sorted(roles)],
-        )
-        db.session.add(user)
-        db.session.flush()
-        return user
-
-    return make
 
 
 def list_programme(entry: tuple[str, str], **overrides: Any) -> None:
@@ -106,63 +74,47 @@ def list_programme(entry: tuple[str, str], **overrides: Any) -> None:
 def set_up_a_declined_bid() -> dict[str, Any]:
     """A bid the panel declined and published, from a group of the default kind (an unincorporated community
     group with a yearly income of £12,500), and five directory entries to compare it with."""
-    make = make_people()
+    make = builders.make_people(DOMAIN)
     officer = Actor(make(full_name="Odile Brennan", email=OFFICER, roles={Role.GRANTS_OFFICER}))
-    round_ = factories.open_round(lambda **_: officer.user, name=ROUND)
+    round_ = builders.open_round(officer, ROUND)
 
     member = make(full_name="Tomasz Wright", email=MEMBER)
     group = organisations.organisation(member, name=GROUP, contact_email=f"kitchen@{DOMAIN}")
-    application = factories.draft(round_, group, member)
-    own = {
-        services.Section.ABOUT: factories.about(round_, title=TITLE),
-        services.Section.BUDGET: factories.budget(450_000),
-    }
-    for section, answers in own.items():
-        services.save_section(
-            application, section, answers, expected_version=application.version, complete=True, actor=Actor(member)
-        )
-    factories.complete(application, member, skip=tuple(own))
-    submission.submit_application(application, actor=Actor(member))
-    eligibility.record_decision(application, Decision(EligibilityResult.ELIGIBLE, "All in order"), actor=officer)
-    for number in range(1, round_.assessors_per_bid + 1):
-        assessor = make(full_name=f"Heron Assessor {number}", roles={Role.ASSESSOR})
-        made = assignment.assign(application, assessor, due_on=london_today() + timedelta(days=7), actor=officer)
-        assignment.declare(made, conflict=False, actor=Actor(assessor))
-        answers = SheetAnswers(
-            scores=[ScoreAnswer(c.id, 2, "Scored 2 on this.") for c in round_.criteria],
-            recommendation=Recommendation.DO_NOT_FUND,
-            summary="A narrow bid.",
-        )
-        scoring.save_sheet(made, answers, submit=True, actor=Actor(assessor))
-
-    chair = make(full_name="Heron Chair", roles={Role.PANEL_CHAIR, Role.PANEL_MEMBER})
-    members = [make(full_name=f"Heron Panel Member {n}", roles={Role.PANEL_MEMBER}) for n in (1, 2)]
-    meeting = meetings.create_meeting(
+    application = builders.eligible_bid(
         round_,
-        MeetingDetails(
-            title="Heron Reach grants panel",
-            starts_at=datetime(2031, 3, 10, 18, 0, tzinfo=UTC),
-            location="Heron Room, Millbrook Library",
-            chair_id=chair.id,
-            deputy_id=members[0].id,
-            members={
-                chair.id: PanelRole.ELECTED_MEMBER,
-                members[0].id: PanelRole.COMMUNITY,
-                members[1].id: PanelRole.OFFICER,
-            },
-            quorum=3,
-        ),
-        actor=officer,
+        group,
+        member,
+        officer,
+        about=factories.about(round_, title=TITLE),
+        budget=factories.budget(450_000),
     )
-    [item] = meetings.add_to_agenda(meeting, [application.id], actor=officer)
-    all_present(meeting, chair)
-    decisions.record(
-        item,
-        DecisionAnswers(Outcome.DECLINED, reasons="Too narrow.", feedback="Reach beyond your own members."),
-        actor=Actor(chair),
+    builders.score(
+        application,
+        officer,
+        make,
+        assessors="Heron",
+        mark=2,
+        recommendation=Recommendation.DO_NOT_FUND,
+        summary="A narrow bid.",
     )
-    outcomes.confirm_minutes(meeting, minutes="One bid declined.", actor=officer)
-    outcomes.publish(meeting, actor=officer)
+
+    meeting, chair = builders.three_person_meeting(
+        round_,
+        officer,
+        make,
+        people="Heron",
+        title="Heron Reach grants panel",
+        starts_at=datetime(2031, 3, 10, 18, 0, tzinfo=UTC),
+        location="Heron Room, Millbrook Library",
+    )
+    builders.decide_and_publish(
+        meeting,
+        application,
+        chair,
+        officer,
+        decision=DecisionAnswers(Outcome.DECLINED, reasons="Too narrow.", feedback="Reach beyond your own members."),
+        minutes="One bid declined.",
+    )
 
     theme = application.themes[0].name
     kinds = [LegalForm.UNINCORPORATED_GROUP.value, LegalForm.REGISTERED_CHARITY.value]

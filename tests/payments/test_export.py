@@ -95,8 +95,8 @@ def test_approved_goes_by_the_date_approved_and_scheduled_by_the_due_date(financ
     due = instalments(second)[2].due_on
     scheduled = csv_rows(finance_client.get("/payments/export.csv?" + query("scheduled", due, due)))
     assert {(row[5], row[11], row[3]) for row in scheduled[1:]} == {
-        (first.reference, "3", "Due"),
-        (second.reference, "3", "Due"),
+        (first.reference, "3", "Scheduled"),
+        (second.reference, "3", "Scheduled"),
     }
 
 

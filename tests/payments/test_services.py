@@ -197,7 +197,7 @@ def test_a_payment_record_missing_something_is_refused(first, finance, paid_on, 
 
 
 def test_only_an_approved_instalment_is_recorded_as_paid(first, finance):
-    with pytest.raises(InvalidTransition, match="Instalment 1 is due and cannot be recorded as paid"):
+    with pytest.raises(InvalidTransition, match="Instalment 1 is scheduled and cannot be recorded as paid"):
         payments.record_paid(first, paid_on=london_today(), reference="BACS-1", actor=finance)
     payments.approve(first, actor=finance)
     payments.record_paid(first, paid_on=london_today(), reference="BACS-1", actor=finance)

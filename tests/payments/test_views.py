@@ -167,7 +167,7 @@ def test_recording_a_payment_sends_the_group_a_remittance(finance_client, grant,
 def test_the_payment_form_is_not_offered_before_approval(finance_client, grant):
     first = instalments(grant)[0]
     response = finance_client.get(action_url(first, "record"), follow_redirects=True)
-    assert flash(response) == "Instalment 1 is due: it cannot be recorded as paid"
+    assert flash(response) == "Instalment 1 is scheduled: it cannot be recorded as paid"
     assert page(response).h1.get_text(strip=True) == f"Payments for {grant.reference}"
 
 
@@ -251,6 +251,12 @@ def test_a_group_member_sees_their_own_groups_payments_only(
     assert shown.status_code == 200
     assert [row[:2] for row in rows(shown)] == [[str(i.number), format_date(i.due_on)] for i in instalments(grant)]
     assert changes(shown) == []
+    # In plain words: no "approved and paid" or "released when", which are finance's terms.
+    assert summary(shown)["Paid or about to be paid"] == "£0.00"
+    assert "Approved and paid" not in summary(shown)
+    headers = [cell.get_text(strip=True) for cell in page(shown).select("#instalments thead th")]
+    assert headers[:4] == ["Instalment", "Due", "Paid when", "Status"]
+    assert rows(shown)[0][3] == "Scheduled"
 
     [theirs] = grants(round_, officer, make_user, people)
     assert applicant_client.get(payments_url(theirs)).status_code == 404
@@ -286,7 +292,12 @@ def test_the_hold_command_holds_an_instalment_whose_return_is_overdue(app, grant
         f"Waiting for the return for period 1 (overdue since {format_date(today - timedelta(days=5))}) to be accepted"
     )
     [email] = queued_emails(template="payments/held", to=grant.organisation.contact_email)
-    assert "send it from your account" in render_email("payments/held", email.context).text
+    text = render_email("payments/held", email.context).text
+    assert "it will be released once the return for that period is accepted" in text
+    support = app.config["SUPPORT_EMAIL"]
+    assert "If you have already sent the return, or you need help" in text
+    assert f"or anything here is wrong, contact the grants team at {support}." in text
+    assert "from your account" not in text  # there is no return form to send it from yet
     again = app.test_cli_runner().invoke(args=["payments", "hold"])
     assert again.output.strip() == "Payments held: 0 instalments waiting for a return."
 
