@@ -26,6 +26,19 @@ from grantsfund.assessment.models import (
     ScoreSheet,
 )
 from grantsfund.audit.models import AuditEvent
+from grantsfund.monitoring.models import (
+    Closure,
+    IncomeSource,
+    MonitoringReturn,
+    ReturnBeneficiary,
+    ReturnEvidence,
+    ReturnOutcome,
+    ReturnReminder,
+    ReturnSpend,
+    ReturnSubmission,
+    SustainabilityPlan,
+    SustainabilityReview,
+)
 from grantsfund.notifications.models import OutboxMessage
 from grantsfund.organisations.models import Document, JoinRequest, MemberInvitation, Membership, Organisation, Ward
 from grantsfund.panel.models import PanelConflict, PanelDecision, PanelItem, PanelMeeting, PanelMember
@@ -44,6 +57,17 @@ from grantsfund.rounds.models import (
 from grantsfund.signposting.models import Funder, Programme, Signpost, Suggestion, programme_wards
 
 __all__ = [
+    "Closure",
+    "IncomeSource",
+    "MonitoringReturn",
+    "ReturnBeneficiary",
+    "ReturnEvidence",
+    "ReturnOutcome",
+    "ReturnReminder",
+    "ReturnSpend",
+    "ReturnSubmission",
+    "SustainabilityPlan",
+    "SustainabilityReview",
     "Agreement",
     "AgreementVersion",
     "Instalment",

@@ -20,6 +20,7 @@ from grantsfund.agreements.models import Agreement, AgreementVersion, Monitoring
 from grantsfund.applications.models import Application
 from grantsfund.assessment.models import Assignment, AssignmentStatus
 from grantsfund.extensions import login_manager
+from grantsfund.monitoring.models import Closure, MonitoringReturn, ReturnEvidence, SustainabilityPlan
 from grantsfund.organisations.models import Document, JoinRequest, MemberInvitation, Membership, Organisation
 from grantsfund.panel.models import PanelItem, PanelMeeting
 from grantsfund.payments.models import Instalment
@@ -95,6 +96,18 @@ ROLE_RULES: dict[str, Callable[[User], bool]] = {
     "manage_payments": _has(Role.FINANCE_OFFICER),
     "view_payments": lambda user: bool(user.roles & {Role.APPLICANT, *STAFF}),
     "export_payments": _has(Role.FINANCE_OFFICER),
+    # monitoring: a group writes and submits its own returns (which group's, the object rule below); officers
+    # review them; staff read any
+    "submit_returns": _has(Role.APPLICANT),
+    "view_returns": lambda user: bool(user.roles & {Role.APPLICANT, *STAFF}),
+    "review_returns": _has(Role.GRANTS_OFFICER),
+    # sustainability: officers and finance track the plans and the grants at risk; the group reads its own
+    "manage_sustainability": lambda user: bool(user.roles & STAFF),
+    "view_sustainability": lambda user: bool(user.roles & {Role.APPLICANT, *STAFF}),
+    # closure: an officer closes a grant once its final return is accepted and its final payment made
+    "close_grants": _has(Role.GRANTS_OFFICER),
+    # the outcomes portfolio across rounds and funds, for officers and finance
+    "view_portfolio": lambda user: bool(user.roles & STAFF),
 }
 
 # Who may know an object exists at all; a type with no rule is hidden from everyone.
@@ -144,7 +157,11 @@ VISIBILITY_RULES: dict[type, Callable[[User, Any], bool]] = {
     AgreementVersion: lambda viewer, version: (
         can_see(viewer, version.agreement) and (_staff(viewer) or version.offered_at is not None)
     ),
-    **dict.fromkeys((MonitoringPeriod, Termination, Instalment), lambda viewer, obj: can_see(viewer, obj.agreement)),
+    **dict.fromkeys(
+        (MonitoringPeriod, Termination, Instalment, MonitoringReturn, SustainabilityPlan, Closure),
+        lambda viewer, obj: can_see(viewer, obj.agreement),
+    ),
+    ReturnEvidence: lambda viewer, evidence: can_see(viewer, evidence.return_),
 }
 
 
@@ -168,10 +185,12 @@ OBJECT_RULES: dict[str, Callable[[User, Any], bool]] = {
     **dict.fromkeys(("read_signposts", "record_signpost_outcomes"), lambda user, obj: _officer_or_member(user, obj)),
     # Staff read every agreement and payment; an applicant only their own group's, and only a member accepts.
     **dict.fromkeys(
-        ("view_agreements", "view_payments"),
+        ("view_agreements", "view_payments", "view_returns", "view_sustainability"),
         lambda user, obj: _staff(user) or _organisation_of(obj).has_member(user.id),
     ),
-    "accept_agreements": lambda user, obj: _organisation_of(obj).has_member(user.id),
+    **dict.fromkeys(
+        ("accept_agreements", "submit_returns"), lambda user, obj: _organisation_of(obj).has_member(user.id)
+    ),
 }
 
 

@@ -51,6 +51,7 @@ class AgreementStatus(enum.StrEnum):
     ACCEPTED = "accepted"  # in force: payments and monitoring run from it
     WITHDRAWN = "withdrawn"  # the offer was withdrawn before acceptance
     TERMINATED = "terminated"  # ended early; see its termination
+    CLOSED = "closed"  # finished: final return accepted, final payment made, closure recorded; read-only
 
     @property
     def label(self) -> str:
@@ -60,6 +61,7 @@ class AgreementStatus(enum.StrEnum):
             "accepted": "Accepted",
             "withdrawn": "Offer withdrawn",
             "terminated": "Terminated",
+            "closed": "Closed",
         }[self.value]
 
 

@@ -569,27 +569,37 @@ def check_documents(organisation: Organisation, *, today: date) -> list[Document
     return checks
 
 
-def upload_document(
-    organisation: Organisation,
-    *,
-    kind: DocumentKind,
-    filename: str,
-    data: bytes,
-    dated: date | None,
-    actor: Actor,
-    now: datetime | None = None,
-    scanner: Scanner | None = None,
-) -> Document:
-    """Check the file's size, real type and for viruses, store it under a random name, and record it."""
-    now = now or utcnow()
-    _check_member(organisation, actor)
-    config = current_app.config
-    max_mb = config["UPLOAD_MAX_MB"]
+@dataclass(frozen=True)
+class StoredFile:
+    """An upload that passed the checks, stored under a random name in UPLOAD_DIR."""
+
+    filename: str
+    stored_name: str
+    content_type: str
+    size_bytes: int
+    sha256: str
+    scan_status: ScanStatus
+
+
+def check_size_and_type(data: bytes) -> filetypes.FileType:
+    max_mb = current_app.config["UPLOAD_MAX_MB"]
     if len(data) > max_mb * 1024 * 1024:
         raise DomainError(f"The selected file must be smaller than {max_mb}MB", field="file")
-    file_type = filetypes.detect(data)
-    rule = DOCUMENT_RULES[kind]
-    _check_date(rule, dated, today=to_london(now).date())
+    return filetypes.detect(data)
+
+
+def store_upload(
+    data: bytes,
+    filename: str,
+    file_type: filetypes.FileType,
+    *,
+    organisation: Organisation,
+    actor: Actor,
+    now: datetime,
+    scanner: Scanner | None = None,
+) -> StoredFile:
+    """Scan a file already checked for size and type, and store it; an infected file is refused and audited."""
+    config = current_app.config
     scanner = scanner or scanner_for(config["CLAMD_SOCKET"])
     try:
         result = scanner.scan(data)
@@ -607,15 +617,38 @@ def upload_document(
         raise DomainError(
             "The selected file contains a virus. Check your computer, then try a clean copy", field="file"
         )
-    document = Document(
-        organisation=organisation,
-        kind=kind,
+    return StoredFile(
         filename=storage.safe_filename(filename, file_type.extension),
         stored_name=storage.save(config["UPLOAD_DIR"], data),
         content_type=file_type.content_type,
         size_bytes=len(data),
         sha256=hashlib.sha256(data).hexdigest(),
         scan_status=result.status or ScanStatus.NOT_SCANNED,
+    )
+
+
+def upload_document(
+    organisation: Organisation,
+    *,
+    kind: DocumentKind,
+    filename: str,
+    data: bytes,
+    dated: date | None,
+    actor: Actor,
+    now: datetime | None = None,
+    scanner: Scanner | None = None,
+) -> Document:
+    """Check the file's size, real type and for viruses, store it under a random name, and record it."""
+    now = now or utcnow()
+    _check_member(organisation, actor)
+    file_type = check_size_and_type(data)
+    rule = DOCUMENT_RULES[kind]
+    _check_date(rule, dated, today=to_london(now).date())
+    stored = store_upload(data, filename, file_type, organisation=organisation, actor=actor, now=now, scanner=scanner)
+    document = Document(
+        organisation=organisation,
+        kind=kind,
+        **asdict(stored),
         dated=dated if rule.date_label else None,
         uploaded_at=now,
         uploaded_by_id=actor.user_id,

@@ -1,7 +1,8 @@
 """Holding payments while the monitoring return they wait on is outstanding, and releasing them when it is accepted.
 
 An instalment released by an accepted return is held automatically once its date comes while that return is not
-yet accepted (overdue or not yet in); `hold_waiting` does this daily (`flask payments hold`). Monitoring calls
+yet accepted (overdue or not yet in), and as soon as the return is overdue whatever its date; `hold_waiting` does
+this daily (`flask payments hold`, and `flask monitoring remind`). Monitoring calls
 `return_accepted` when it accepts a period's return: the period records it and its held instalments go back to
 due, ready for finance to approve."""
 
@@ -9,7 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
 from grantsfund.agreements.models import Agreement, AgreementStatus, MonitoringPeriod
@@ -54,9 +55,11 @@ def _release(instalment: Instalment, actor: Actor, now: datetime) -> None:
 
 
 def hold_waiting(*, now: datetime | None = None, actor: Actor | None = None) -> int:
-    """Hold every instalment whose date has come while the return it waits on is not accepted."""
+    """Hold every instalment whose date has come while the return it waits on is not accepted, and every one
+    waiting on an overdue return."""
     now = now or utcnow()
     actor = actor or Actor.system()
+    today = london_today(now)
     waiting = db.session.scalars(
         select(Instalment)
         .join(MonitoringPeriod, MonitoringPeriod.id == Instalment.period_id)
@@ -64,7 +67,7 @@ def hold_waiting(*, now: datetime | None = None, actor: Actor | None = None) -> 
         .where(
             Instalment.status == InstalmentStatus.DUE,
             Instalment.condition == ReleaseCondition.RETURN_ACCEPTED,
-            Instalment.due_on <= london_today(now),
+            or_(Instalment.due_on <= today, MonitoringPeriod.due_on < today),
             MonitoringPeriod.return_accepted_at.is_(None),
             Agreement.status == AgreementStatus.ACCEPTED,
         )
@@ -107,8 +110,8 @@ def refresh(agreement: Agreement, *, actor: Actor, now: datetime) -> None:
             _release(instalment, actor, now)
         elif (
             instalment.status is InstalmentStatus.DUE
-            and instalment.condition is ReleaseCondition.RETURN_ACCEPTED
-            and instalment.due_on <= today
+            and instalment.period is not None
+            and (instalment.due_on <= today or instalment.period.overdue(today))
             and not instalment.condition_met
         ):
             _hold(instalment, actor, now)
