@@ -15,6 +15,9 @@
   statement each however many bids; grantsfund/assessment/ranking.py's rules applied to them (weighted scores as
   exact fractions, agreed scores in place of the assessors' mean, the tie rule, the running total against the
   budget, each bid's explanation) and the assessors' calibration from the same rows; a plain table of each.
+- /reports/portfolio: the outcomes portfolio of 2,000 grants, from the same statements as grantsfund's (the filter
+  form's choices, then six for the grants, their returns' figures, people, themes and wards), added up by the same
+  rules and rendered as plain tables and SVG bars: see bench/portfolio_baseline.py.
 
 Same database file, same engine options, the same statements (for the ranking, the same rows in a constant
 number of statements: see bench/README.md), and equivalent HTML rendered with plain Jinja.
@@ -38,6 +41,7 @@ from zoneinfo import ZoneInfo
 from flask import Flask, Response, abort, render_template, request
 from jinja2 import DictLoader
 from markupsafe import Markup, escape
+from portfolio_baseline import register as register_portfolio
 from sqlalchemy import JSON, Column, ForeignKey, String, Table, cast, create_engine, func, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import (
@@ -901,6 +905,7 @@ def create_app(database_uri: str) -> tuple[Flask, Engine]:
     def moderate(application_id: int) -> str:
         return ""  # only here so the ranking's links are built with url_for, as grantsfund's are
 
+    register_portfolio(app, engine)  # /reports/portfolio: see bench/portfolio_baseline.py
     return app, engine
 
 

@@ -79,17 +79,33 @@ class Data:
     scores: int  # criterion scores on them
     moderated: int  # agreed scores
     assessing_seconds: float  # how long adding the assessment took, of the whole build
+    portfolio_grants: int = 0  # last year's bids made grants, for the outcomes portfolio (bench/portfolio_data.py)
+    grant_versions: int = 0
+    grant_returns: int = 0
+    returns_accepted: int = 0
+    return_outcomes: int = 0  # figures against targets, in all the returns
+    return_beneficiaries: int = 0
+    grant_instalments: int = 0
+    granting_seconds: float = 0.0
 
 
 def build_database(
-    database: Path, scratch: Path, user_count: int, application_count: int, bid_count: int, seed: int
+    database: Path,
+    scratch: Path,
+    user_count: int,
+    application_count: int,
+    bid_count: int,
+    seed: int,
+    grant_count: int = 2000,
 ) -> Data:
     """Migrate a fresh database and fill it: an administrator, a grants officer, `user_count` other people,
-    `application_count` submitted applications (bench/application_data.py), and `bid_count` of this year's in
-    assessment, scored and partly moderated (bench/assessment_data.py)."""
+    `application_count` submitted applications (bench/application_data.py), `bid_count` of this year's in
+    assessment, scored and partly moderated (bench/assessment_data.py), and `grant_count` of last year's made grants
+    with their returns and payments (bench/portfolio_data.py)."""
     from application_data import add_applications
     from assessment_data import add_assessments
     from flask_migrate import upgrade
+    from portfolio_data import add_portfolio
 
     from grantsfund import create_app
     from grantsfund.accounts.models import Role, User, UserRole
@@ -159,8 +175,11 @@ def build_database(
             ],
             rng=rng,
         )
-        db.session.commit()
         assessing = time.monotonic() - assessing
+        granting = time.monotonic()
+        granted = add_portfolio(grant_count, officer_id=users[1].id, rng=rng)
+        db.session.commit()
+        granting = time.monotonic() - granting
         grants = sum(len(user.role_grants) for user in users)
         db.session.remove()
         db.engine.dispose()
@@ -180,6 +199,14 @@ def build_database(
         scores=assessed.scores,
         moderated=assessed.moderated,
         assessing_seconds=assessing,
+        portfolio_grants=granted.grants,
+        grant_versions=granted.versions,
+        grant_returns=granted.returns,
+        returns_accepted=granted.accepted,
+        return_outcomes=granted.outcomes,
+        return_beneficiaries=granted.beneficiaries,
+        grant_instalments=granted.instalments,
+        granting_seconds=granting,
     )
 
 
@@ -294,6 +321,52 @@ def _same_ranking(bids: int, assessors: int) -> Callable[[dict[str, bytes]], str
     return check
 
 
+PORTFOLIO_TABLES = ("by-domain", "by-heading", "by-indicator", "by-theme", "by-ward", "by-community")
+
+
+def _text(html_part: str) -> str:
+    """What a reader sees of some HTML: tags as spaces, entities decoded, whitespace collapsed."""
+    return " ".join(html.unescape(re.sub(r"<[^>]*>", " ", html_part)).split())
+
+
+def _portfolio_figures(text: str) -> dict[str, list[list[str]]]:
+    """The portfolio page's figures: the headline's items, and each table's body rows, cell by cell."""
+    found: dict[str, list[list[str]]] = {}
+    headline = re.search(r'<ul\b[^>]*\bid="headline"[^>]*>(.*?)</ul>', text, re.DOTALL)
+    found["headline"] = [
+        [_text(item)] for item in re.findall(r"<li\b[^>]*>(.*?)</li>", headline.group(1) if headline else "", re.DOTALL)
+    ]
+    for table_id in PORTFOLIO_TABLES:
+        table = re.search(rf'<table\b[^>]*\bid="{table_id}"[^>]*>.*?<tbody\b[^>]*>(.*?)</tbody>', text, re.DOTALL)
+        rows = re.findall(r"<tr\b[^>]*>(.*?)</tr>", table.group(1) if table else "", re.DOTALL)
+        found[table_id] = [
+            [_text(cell) for cell in re.findall(r"<t[hd]\b[^>]*>(.*?)</t[hd]>", row, re.DOTALL)] for row in rows
+        ]
+    return found
+
+
+def _same_portfolio(grants: int) -> Callable[[dict[str, bytes]], str | None]:
+    """Both pages show the same figures: the headline (grants, money, people, returns, targets met) and every row
+    of the six tables (by domain with its headings' rows, by heading, by indicator, theme, ward and community),
+    cell by cell as text."""
+
+    def check(bodies: dict[str, bytes]) -> str | None:
+        shown = {name: _portfolio_figures(body.decode()) for name, body in bodies.items()}
+        for name, figures in shown.items():
+            if not figures["headline"] or figures["headline"][0] != [f"{grants:,} grants"]:
+                return f"{name} does not show {grants:,} grants: {figures['headline'][:1]}"
+            if empty := [table_id for table_id in PORTFOLIO_TABLES if not figures[table_id]]:
+                return f"{name} shows no rows in {empty}"
+        (first_name, first), *others = shown.items()
+        for name, figures in others:
+            for part, rows in first.items():
+                if rows != figures[part]:
+                    return f"{first_name} and {name} differ in {part}: {rows} and {figures[part]}"
+        return None
+
+    return check
+
+
 def application_paths(data: Data, seed: int, count: int = 1000) -> tuple[str, ...]:
     """`count` different applications in a random order, fixed by the seed: the page target's requests."""
     ids = random.Random(seed).sample(range(1, data.applications + 1), min(count, data.applications))
@@ -361,6 +434,20 @@ def targets(args: argparse.Namespace, data: Data) -> list[Target]:
             "moderator), ranked by weighted score with the tie rule, the running total against the budget and each "
             "bid's explanation; and the assessors' calibration",
             check=_same_ranking(data.bids, data.assessors),
+        ),
+        Target(
+            name="portfolio page",
+            paths=("/reports/portfolio",),
+            who=OFFICER_EMAIL,
+            requests=args.portfolio_requests,
+            warmup=4,
+            description=f"GET /reports/portfolio: the outcomes portfolio of {data.portfolio_grants:,} grants, each "
+            f"with its targets and {data.grant_returns // max(data.portfolio_grants, 1)} returns "
+            f"({data.returns_accepted:,} accepted; {data.return_outcomes:,} figures against targets and "
+            f"{data.return_beneficiaries:,} rows of people reached in all) and {data.grant_instalments:,} instalments: "
+            "rolled up by Indicators of Integration heading, domain and indicator, theme, ward and community, with the "
+            "headline figures, three bar charts and the filter form",
+            check=_same_portfolio(data.portfolio_grants),
         ),
     ]
 
@@ -745,6 +832,16 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--requests", type=int, default=50, help="page requests per app per round (default 50)")
     parser.add_argument("--ranking-requests", type=int, default=2, help="rankings per app per round (default 2)")
     parser.add_argument("--export-requests", type=int, default=4, help="exports per app per round (default 4)")
+    parser.add_argument("--grants", type=int, default=2000, help="last year's bids made grants (2,000)")
+    parser.add_argument(
+        "--portfolio-requests", type=int, default=20, help="portfolio pages per app per round (default 20)"
+    )
+    parser.add_argument(
+        "--only",
+        nargs="+",
+        metavar="WORD",
+        help="measure only the targets whose name has one of these words (--only portfolio); the data is built whole",
+    )
     parser.add_argument("--concurrency", type=int, default=2, help="client threads (default 2)")
     parser.add_argument("--warmup", type=int, default=40, help="unmeasured page requests per app first (default 40)")
     parser.add_argument("--seed", type=int, default=2024, help="seed for the generated users and applications")
@@ -779,12 +876,19 @@ def main() -> int:
         scratch = Path(scratch_name)
         database = scratch / "bench.sqlite"
         print(f"Building a SQLite database in {scratch} ...", flush=True)
-        data = build_database(database, scratch, args.users, args.applications, args.bids, args.seed)
+        data = build_database(database, scratch, args.users, args.applications, args.bids, args.seed, args.grants)
         print(
-            f"  built in {time.monotonic() - began:.1f}s (the ranking's assessment in {data.assessing_seconds:.1f}s)",
+            f"  built in {time.monotonic() - began:.1f}s (the ranking's assessment in {data.assessing_seconds:.1f}s, "
+            f"the portfolio's grants in {data.granting_seconds:.1f}s)",
             flush=True,
         )
-        measured = targets(args, data)
+        measured = [
+            target
+            for target in targets(args, data)
+            if not args.only or any(word.lower() in target.name.split() for word in args.only)
+        ]
+        if not measured:
+            raise SystemExit(f"no target is named by --only {' '.join(args.only)}")
 
         servers: list[Server] = []
         results = []
@@ -806,14 +910,18 @@ def main() -> int:
 
         print()
         print("  grantsfund: signed in through the sign-in form (CSRF token, session cookie): an administrator for the")
-        print("              users page, a grants officer for the applications and the ranking")
+        print("              users page, a grants officer for the applications, the ranking and the portfolio")
         print("  baseline:   bench/baseline_app.py, bare Flask + SQLAlchemy + plain Jinja, no sign-in")
         print(
             f"Data: temporary SQLite file, {data.users} users ({args.users} + 2 staff), {data.grants} role grants, "
             f"{data.applications:,} submitted applications with {data.links:,} theme and ward links, {data.answers:,} "
             f"rows of answers, {data.snapshots:,} snapshots and {data.events:,} audit events; {data.members:,} group "
             f"memberships; {data.bids:,} of this year's bids in assessment with {data.sheets:,} submitted score sheets "
-            f"from {data.assessors} assessors, {data.scores:,} criterion scores and {data.moderated} agreed scores"
+            f"from {data.assessors} assessors, {data.scores:,} criterion scores and {data.moderated} agreed scores; "
+            f"{data.portfolio_grants:,} of last year's bids made grants, with {data.grant_versions:,} agreement "
+            f"versions, {data.grant_returns:,} monitoring returns ({data.returns_accepted:,} accepted) holding "
+            f"{data.return_outcomes:,} figures against targets and {data.return_beneficiaries:,} rows of people "
+            f"reached, and {data.grant_instalments:,} instalments"
         )
         print(
             f"Servers: gunicorn {version('gunicorn')}, 1 worker, gthread with {args.concurrency} threads, "
@@ -821,8 +929,9 @@ def main() -> int:
         )
         print(
             f"Client: {args.concurrency} threads, http.client keep-alive connections; warm-up requests per app, then "
-            f"{args.rounds} rounds per target ({args.requests} page requests, {args.export_requests} exports or "
-            f"{args.ranking_requests} rankings per app each), alternating which app goes first"
+            f"{args.rounds} rounds per target ({args.requests} page requests, {args.export_requests} exports, "
+            f"{args.ranking_requests} rankings or {args.portfolio_requests} portfolios per app each), alternating "
+            "which app goes first"
         )
         print(f"Machine: {os.cpu_count()} CPUs, shared with the client; compare ratios, not absolute numbers\n")
         for target, batches, sizes, sql in results:

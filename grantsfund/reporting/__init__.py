@@ -1,0 +1,1 @@
+"""Reporting: the outcomes portfolio that officers and finance show the council's committee."""

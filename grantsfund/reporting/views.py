@@ -1,0 +1,57 @@
+"""The outcomes portfolio for officers and finance: the page with its charts and tables, and the same tables as a
+CSV file. Both take the same filters in the query string."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+
+from grantsfund import policy
+from grantsfund.common.dates import to_london, utcnow
+from grantsfund.common.downloads import csv_response
+from grantsfund.reporting import charts, portfolio
+from grantsfund.reporting.forms import PortfolioFilterForm
+from grantsfund.reporting.rollup import one_decimal
+
+bp = Blueprint("reporting", __name__)
+
+VIEW = "view_portfolio"
+
+
+def _filter_form() -> PortfolioFilterForm:
+    form = PortfolioFilterForm(request.args, options=portfolio.filter_options())
+    form.validate()
+    return form
+
+
+def _portfolio(form: PortfolioFilterForm) -> portfolio.Portfolio:
+    return portfolio.portfolio(form.filters(), library=form.options.library)
+
+
+@bp.route("/reports/portfolio")
+@policy.requires(VIEW)
+def show_portfolio() -> ResponseReturnValue:
+    form = _filter_form()
+    return render_template(
+        "reporting/portfolio.html",
+        form=form,
+        portfolio=_portfolio(form),
+        filtered=form.filtering(),
+        share=charts.share,
+        one_decimal=one_decimal,
+    )
+
+
+@bp.route("/reports/portfolio.csv")
+@policy.requires(VIEW)
+def download_portfolio() -> ResponseReturnValue:
+    form = _filter_form()
+    if form.errors:
+        # The page says what is wrong with the filters, with what was chosen kept.
+        typed: dict[str, Any] = request.args.to_dict()
+        return redirect(url_for(".show_portfolio", **typed))
+    built = _portfolio(form)
+    filename = f"outcomes-portfolio-{to_london(utcnow()).date().isoformat()}.csv"
+    return csv_response(portfolio.HEADER, built.rows(), filename=filename)
