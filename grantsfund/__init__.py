@@ -90,11 +90,14 @@ def _register_blueprints(app: Flask) -> None:
     from grantsfund.applications.views import bp as applications_bp
     from grantsfund.assessment.views import bp as assessment_bp
     from grantsfund.audit.views import bp as audit_bp
+    from grantsfund.monitoring.plan_views import bp as sustainability_bp
+    from grantsfund.monitoring.views import bp as monitoring_bp
     from grantsfund.notifications.views import bp as notifications_bp
     from grantsfund.organisations.views import bp as organisations_bp
     from grantsfund.pages.views import bp as pages_bp
     from grantsfund.panel.views import bp as panel_bp
     from grantsfund.payments.views import bp as payments_bp
+    from grantsfund.reporting.views import bp as reporting_bp
     from grantsfund.rounds.views import bp as rounds_bp
     from grantsfund.signposting.views import bp as signposting_bp
 
@@ -113,6 +116,9 @@ def _register_blueprints(app: Flask) -> None:
         signposting_bp,
         agreements_bp,
         payments_bp,
+        monitoring_bp,
+        sustainability_bp,
+        reporting_bp,
     ):
         app.register_blueprint(blueprint)
 
@@ -120,6 +126,7 @@ def _register_blueprints(app: Flask) -> None:
 def _register_cli(app: Flask) -> None:
     from grantsfund.assessment.cli import assessment_cli
     from grantsfund.demo.cli import demo_cli
+    from grantsfund.monitoring.cli import monitoring_cli
     from grantsfund.notifications.cli import outbox_cli
     from grantsfund.organisations.cli import organisations_cli
     from grantsfund.payments.cli import payments_cli
@@ -131,4 +138,5 @@ def _register_cli(app: Flask) -> None:
     app.cli.add_command(funders_cli)
     app.cli.add_command(signposting_cli)
     app.cli.add_command(payments_cli)
+    app.cli.add_command(monitoring_cli)
     app.cli.add_command(demo_cli)

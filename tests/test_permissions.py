@@ -15,9 +15,12 @@ from tests.applications import officer_matrix as officer_applications
 from tests.assessment import matrix as assessment
 from tests.conftest import ALL_CLIENTS
 from tests.matrix import ANON
+from tests.monitoring import matrix as monitoring
+from tests.monitoring import plan_matrix as sustainability
 from tests.organisations import matrix as organisations
 from tests.panel import matrix as panel
 from tests.payments import matrix as payments
+from tests.reporting import matrix as reporting
 from tests.rounds import matrix as rounds
 from tests.signposting import matrix as signposting
 
@@ -32,6 +35,9 @@ STAGES = [
     signposting,
     agreements,
     payments,
+    monitoring,
+    sustainability,
+    reporting,
 ]
 MATRIX = [row for stage in STAGES for row in stage.ROWS]
 # Each row needs only its own stage's objects; making every stage's for every row would be slow.

@@ -34,6 +34,8 @@ from grantsfund.common.dates import add_months, format_date, london_today, utcno
 from grantsfund.common.errors import DomainError, InvalidTransition
 from grantsfund.common.money import format_pence
 from grantsfund.extensions import db
+from grantsfund.monitoring import sustainability
+from grantsfund.monitoring.models import MonitoringReturn
 from grantsfund.notifications.services import queue_email
 from grantsfund.panel.decisions import published_decision
 from grantsfund.payments import holds
@@ -365,7 +367,19 @@ def _kept_problems(
                     f" {format_date(period.starts_on)} to {format_date(period.ends_on)}",
                 )
             )
-    return found + _cancelled_problems(agreement, period_numbers)
+    return found + _cancelled_problems(agreement, period_numbers) + _started_problems(agreement, period_numbers)
+
+
+def _started_problems(agreement: Agreement, period_numbers: set[int]) -> list[Problem]:
+    """A period whose return the group has started stays, so the return keeps its period."""
+    started = set(
+        db.session.scalars(select(MonitoringReturn.period_id).where(MonitoringReturn.agreement_id == agreement.id))
+    )
+    return [
+        Problem("monitoring", f"The group has started the return for period {period.number}: keep the period")
+        for period in agreement.periods
+        if period.id in started and period.number not in period_numbers
+    ]
 
 
 def _cancelled_problems(agreement: Agreement, period_numbers: set[int]) -> list[Problem]:
@@ -587,6 +601,7 @@ def accept(item: AgreementVersion, acceptance: Acceptance, *, actor: Actor, now:
     agreement.accepted_at = agreement.accepted_at or now
     _sync_figures(agreement, item)
     _bring_into_force(agreement, item, actor, now)
+    sustainability.start_plan(agreement, actor=actor, now=now)
     audit.record(
         actor=actor,
         action="agreement.variation_accepted" if item.is_variation else "agreement.accepted",

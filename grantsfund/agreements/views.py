@@ -16,12 +16,12 @@ from grantsfund.agreements import compare, forms, schedules, services, terminati
 from grantsfund.agreements.models import Agreement, AgreementStatus, AgreementVersion, VersionStatus
 from grantsfund.agreements.services import PlanNotReady
 from grantsfund.applications import services as applications
-from grantsfund.common.dates import format_date
+from grantsfund.common.dates import format_date, london_today
 from grantsfund.common.errors import DomainError
 from grantsfund.common.transactions import commits
 from grantsfund.common.web import current_actor
+from grantsfund.monitoring import returns as monitoring
 from grantsfund.panel.decisions import decisions_for
-from grantsfund.payments import holds
 from grantsfund.payments import services as payments
 from grantsfund.rounds import queries as rounds
 
@@ -146,6 +146,7 @@ def show_agreement(agreement_id: int) -> ResponseReturnValue:
         plan=_plan(version),
         problems=_problem_links(version),
         instalments=payments.instalments_for(agreement),
+        return_rows=monitoring.period_rows(agreement, london_today()),
         manage=policy.can(current_user, "manage_agreements", agreement),
         expired=services.offer_expired(agreement),
         button=ButtonForm(),
@@ -344,30 +345,6 @@ def extend_offer(agreement_id: int) -> ResponseReturnValue:
     return render_template(
         "agreements/extend_offer.html", agreement=agreement, expired=services.offer_expired(agreement), form=form
     )
-
-
-# Monitoring returns, until the monitoring stage records them --------------------------------------------------
-
-
-@bp.route("/agreements/<int:agreement_id>/periods/<int:number>/return-accepted", methods=["POST"])
-@policy.requires("manage_agreements")
-@commits
-def record_return_accepted(agreement_id: int, number: int) -> ResponseReturnValue:
-    agreement = _agreement(agreement_id)
-    period = policy.found(agreement.period(number), "manage_agreements")
-    if not ButtonForm().validate_on_submit():
-        return _to_agreement(agreement)
-    if agreement.status is not AgreementStatus.ACCEPTED:
-        return _to_agreement(
-            agreement,
-            f"This agreement is {agreement.status.label.lower()}: returns are recorded only while it is in force",
-        )
-    if period.return_accepted_at is not None:
-        return _to_agreement(agreement, f"The {period.title.lower()} was already recorded as accepted")
-    released = holds.return_accepted(period, actor=current_actor())
-    held = len(released)
-    payments_released = f"{held} held payment{'' if held == 1 else 's'} released" if held else "no payments were held"
-    return _to_agreement(agreement, f"{period.title} recorded as accepted: {payments_released}.", "success")
 
 
 # Variations ------------------------------------------------------------------------------------------------

@@ -21,7 +21,7 @@ and finance paid the first instalments in the September and October payment runs
   written permission came in only last week, so the officer drafted the agreement (on the revised terms) and
   issued the offer a few days ago: it waits for the forum to accept it.
 
-Monitoring returns are not in the service yet: accepting one here stands in for what monitoring will do.
+The returns behind those acceptances, the plans' reviews and this autumn's returns are in demo/monitoring.py.
 Acceptances are typed by the member of each group who submitted its bid, from addresses in the ranges kept for
 documentation (RFC 5737).
 
@@ -35,7 +35,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 
@@ -47,10 +47,12 @@ from grantsfund.agreements.schedules import ON_ACCEPTANCE, ON_RETURN, PlannedIns
 from grantsfund.agreements.services import Acceptance, Details
 from grantsfund.applications.models import Application, ApplicationStatus
 from grantsfund.common.actor import Actor
-from grantsfund.common.dates import add_months, format_date, london_to_utc, london_today
+from grantsfund.common.dates import add_months, format_date, london_today, utcnow
 from grantsfund.common.money import format_pence
+from grantsfund.demo import monitoring
 from grantsfund.demo.decided import OFFICER_EMAIL
 from grantsfund.demo.rounds import LAST_YEAR
+from grantsfund.demo.services import days_ago, on
 from grantsfund.extensions import db
 from grantsfund.payments import holds
 from grantsfund.payments import services as payments
@@ -65,16 +67,6 @@ HARBOUR = "Stories Across the Harbour"
 HOLIDAY_STREETS = "Castle Hill Holiday Streets"
 SHED_SHARE = "Shed Share"
 PEACE_GARDEN = "Orchard Park Peace Garden"
-
-
-def on(year: int, month: int, day: int, hour: int, minute: int = 0) -> datetime:
-    """A moment as the council's clocks read it."""
-    return london_to_utc(date(year, month, day), time(hour, minute))
-
-
-def days_ago(days: int, hour: int, minute: int = 0) -> datetime:
-    """A time of day, London time, `days` days before today."""
-    return london_to_utc(london_today() - timedelta(days=days), time(hour, minute))
 
 
 # The standard terms -----------------------------------------------------------------------------------------------
@@ -269,14 +261,6 @@ def _pay(
         payments.record_paid(instalment, paid_on=london_today(paid), reference=reference, actor=finance, now=paid)
 
 
-def _return_accepted(agreement: Agreement, number: int, officer: Actor, now: datetime) -> None:
-    """What monitoring will do when it accepts the period's return."""
-    period = agreement.period(number)
-    if period is None:
-        raise LookupError(f"{agreement.reference} has no monitoring period {number}")
-    holds.return_accepted(period, actor=officer, now=now)
-
-
 # The five stories -------------------------------------------------------------------------------------------------
 
 DRAFTED = on(2025, 7, 28, 10)  # the officer drafts the four agreements that morning, twenty minutes apart
@@ -307,7 +291,18 @@ def _buddies(application: Application, staff: Staff) -> Agreement:
         paid=FIRST_PAID,
         reference="BACS-250901-0001",
     )
-    _return_accepted(agreement, 1, staff.officer, on(2026, 3, 25, 11))
+    first = monitoring.send(
+        agreement, 1, monitoring.BUDDIES_FIRST, started=on(2026, 3, 2, 10), submitted=on(2026, 3, 10, 20, 15)
+    )
+    monitoring.ask_for_changes(
+        first,
+        staff.officer,
+        now=on(2026, 3, 16, 14),
+        story="A lovely story. How did Hana agree to it being used, and may we use her name?",
+        note="Thank you: everything else is clear. Please tell us about the consent for the story and send it again.",
+    )
+    monitoring.resend_story(first, monitoring.BUDDIES_CONSENT, now=on(2026, 3, 20, 19, 40))
+    monitoring.accept(first, staff.officer, now=on(2026, 3, 25, 11))
     _pay(
         agreement,
         2,
@@ -393,7 +388,10 @@ def _holiday_streets(application: Application, staff: Staff) -> Agreement:
     )
     variation = _vary_holiday_streets(agreement, staff.officer)
     _accept(variation, position=offer.position, ip_address="192.0.2.118", now=on(2026, 2, 9, 16, 20))
-    _return_accepted(agreement, 1, staff.officer, on(2026, 3, 24, 15))
+    first = monitoring.send(
+        agreement, 1, monitoring.HOLIDAY_STREETS_FIRST, started=on(2026, 3, 9, 10), submitted=on(2026, 3, 16, 12)
+    )
+    monitoring.accept(first, staff.officer, now=on(2026, 3, 24, 15))
     _pay(
         agreement,
         2,
@@ -402,7 +400,12 @@ def _holiday_streets(application: Application, staff: Staff) -> Agreement:
         paid=SPRING_PAID,
         reference="BACS-260402-0002",
     )
-    _return_accepted(agreement, 2, staff.officer, on(2026, 9, 25, 11))
+    summer = monitoring.send(
+        agreement, 2, monitoring.HOLIDAY_STREETS_SUMMER, started=on(2026, 9, 8, 10), submitted=on(2026, 9, 18, 16)
+    )
+    monitoring.accept(
+        summer, staff.officer, now=on(2026, 9, 25, 11), note="Thank you, and good luck with the reopening."
+    )
     _pay(agreement, 3, staff.finance, approved=days_ago(2, 9, 40))
     return agreement
 
@@ -494,6 +497,7 @@ class AgreementsReport:
     terms: int = 0
     existing: int = 0
     held: int = 0
+    reminded: int = 0
     made: list[Agreement] = field(default_factory=list)
 
 
@@ -545,9 +549,22 @@ def _summary(report: AgreementsReport) -> str:
         f"force, {statuses[AgreementStatus.OFFERED]} waiting for acceptance, {statuses[AgreementStatus.TERMINATED]} "
         f"terminated; {_plural(variations, 'variation', 'variations')}), {report.existing} already there; "
         f"instalments: {instalments[InstalmentStatus.PAID]} paid, {instalments[InstalmentStatus.APPROVED]} approved, "
-        f"{report.held} held automatically; {format_pence(repaid)} of "
+        f"{report.held} held automatically; {_plural(report.reminded, 'return reminder', 'return reminders')} sent; "
+        f"{format_pence(repaid)} of "
         f"{format_pence(sum(item.amount_owed_pence for item in owed))} repaid"
     )
+
+
+def _monitor(report: AgreementsReport, staff: Staff) -> None:
+    """The plans' reviews, this autumn's returns, and today's reminders, once the three grants in force are made."""
+    made = {agreement.application.title: agreement for agreement in report.made}
+    buddies, harbour, holiday_streets = (made.get(title) for title in (BUDDIES, HARBOUR, HOLIDAY_STREETS))
+    if buddies is None or harbour is None or holiday_streets is None:
+        return
+    monitoring.review_plans(buddies, harbour, holiday_streets, officer=staff.officer, finance=staff.finance)
+    monitoring.latest(buddies, harbour, finals_started=on(2026, 10, 5, 19), harbour_sent=days_ago(4, 16, 20))
+    sent = monitoring.remind(utcnow())
+    report.reminded = sent.due_soon + sent.overdue
 
 
 def seed() -> str:
@@ -563,6 +580,7 @@ def seed() -> str:
         _tell(bids, title, story, staff, report)
     if report.made:
         report.held = holds.hold_waiting(now=HOLD_RUN)
+        _monitor(report, staff)
     report.terms += _revise_terms(staff.admin)
     _tell(bids, PEACE_GARDEN, _peace_garden, staff, report)
     db.session.flush()

@@ -4,17 +4,27 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, time, timedelta
 
 from grantsfund.accounts.models import Role, User, UserRole
 from grantsfund.accounts.passwords import hash_password
 from grantsfund.accounts.services import find_user_by_email
 from grantsfund.audit import services as audit
 from grantsfund.common.actor import Actor
-from grantsfund.common.dates import utcnow
+from grantsfund.common.dates import london_to_utc, london_today, utcnow
 from grantsfund.extensions import db
 
 DEMO_PASSWORD = "community-fund-demo"
+
+
+def on(year: int, month: int, day: int, hour: int, minute: int = 0) -> datetime:
+    """A moment as the council's clocks read it."""
+    return london_to_utc(date(year, month, day), time(hour, minute))
+
+
+def days_ago(days: int, hour: int, minute: int = 0) -> datetime:
+    """A time of day, London time, `days` days before today."""
+    return london_to_utc(london_today() - timedelta(days=days), time(hour, minute))
 
 
 @dataclass(frozen=True)

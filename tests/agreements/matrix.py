@@ -89,20 +89,6 @@ ROWS = [
     # Giving the group more time to accept (a past date is refused on the page).
     Row("agreements.extend_offer", _agreement("offered", "/extend"), only(OFFICER)),
     Row("agreements.extend_offer", _agreement("offered", "/extend"), only(OFFICER), "POST", {"accept_by": PAST}),
-    # Recording a monitoring return as accepted, until the monitoring stage does: officers; a period the agreement
-    # does not have is a 404.
-    Row(
-        "agreements.record_return_accepted",
-        _agreement("accepted", "/periods/1/return-accepted"),
-        only(OFFICER, 302),
-        "POST",
-    ),
-    Row(
-        "agreements.record_return_accepted",
-        _agreement("accepted", "/periods/99/return-accepted"),
-        only(OFFICER, 404),
-        "POST",
-    ),
     # Variations.
     Row("agreements.propose_variation", _agreement("accepted", "/variations/new"), only(OFFICER)),
     Row(

@@ -821,3 +821,21 @@ def test_a_variation_keeps_the_dates_of_a_period_whose_return_was_accepted(bid, 
             f" to {format_date(first_period.ends_on)}",
         )
     ]
+
+
+def test_a_variation_keeps_a_period_whose_return_the_group_has_started(bid, officer):
+    from tests.monitoring.factories import started
+
+    agreement = factories.accepted(bid, officer)
+    last = agreement.periods[-1]
+    started(agreement, last.number)
+    variation = services.propose_variation(agreement, reason="One return at the end", actor=officer)
+    periods = schedules.load_periods(variation.monitoring)
+    merged = replace(periods[-2], ends_on=periods[-1].ends_on, due_on=periods[-1].due_on, final=True)
+    services.update_monitoring(variation, [*periods[:-2], merged], actor=officer)
+
+    assert ("monitoring", f"The group has started the return for period {last.number}: keep the period") in [
+        (p.field, p.message) for p in services.problems(variation)
+    ]
+    services.update_monitoring(variation, periods, actor=officer)
+    assert services.problems(variation) == []

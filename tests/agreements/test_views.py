@@ -5,7 +5,7 @@ terms. Other groups, assessors and finance see only what they may."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -16,12 +16,11 @@ from grantsfund.agreements.models import AgreementStatus, RepaymentStatus, Versi
 from grantsfund.applications.models import ApplicationStatus
 from grantsfund.audit.models import AuditEvent
 from grantsfund.common.actor import Actor
-from grantsfund.common.dates import format_date, london_to_utc, london_today
+from grantsfund.common.dates import format_date, london_today
 from grantsfund.common.money import format_pence
 from grantsfund.extensions import db
 from grantsfund.notifications.rendering import render_email
 from grantsfund.panel import decisions
-from grantsfund.payments import holds
 from grantsfund.payments import services as payments
 from grantsfund.payments.models import InstalmentStatus
 from tests.agreements import factories
@@ -580,64 +579,6 @@ def test_only_an_offer_waiting_for_the_group_can_be_given_more_time(officer_clie
         )
     assert agreement.accept_by == before
     assert len(queued_emails(template="agreements/offer")) == sent_before
-
-
-# Monitoring returns, recorded by an officer until the monitoring stage exists ------------------------------------
-
-
-def noon(value: date) -> datetime:
-    return london_to_utc(value, time(12, 0))
-
-
-def test_recording_a_return_as_accepted_releases_the_payment_held_for_it(
-    officer_client, finance_client, bid, standard, officer
-):
-    agreement = accepted(bid, officer)
-    second = payments.instalments_for(agreement)[1]
-    assert second.period is agreement.period(1)
-    assert holds.hold_waiting(now=noon(second.due_on)) == 1
-    _saved(second)
-    assert (second.status, second.held_automatically) == (InstalmentStatus.HELD, True)
-
-    staff = page(officer_client.get(f"/agreements/{agreement.id}"))
-    url = f"/agreements/{agreement.id}/periods/1/return-accepted"
-    button = staff.select_one(f"form[action='{url}'] button")
-    assert button.get_text(strip=True) == "Record the return for period 1 as accepted"
-    assert len(staff.select("form[action$='/return-accepted']")) == len(agreement.periods)
-
-    shown = follow(officer_client, officer_client.submit(url))
-    assert flash(shown) == "Return for period 1 recorded as accepted: 1 held payment released."
-    assert second.status is InstalmentStatus.DUE
-    assert agreement.period(1).return_accepted_at is not None
-    [row] = [r for r in page(shown).select("table")[-1].select("tbody tr") if "period 1" in r.get_text()]
-    assert row.select("td")[-1].get_text(" ", strip=True) == format_date(london_today())
-    assert page(shown).select_one(f"form[action='{url}']") is None
-    # Finance may now approve it.
-    finance_page = text(finance_client.get(f"/payments/agreements/{agreement.id}"))
-    assert f"Approve instalment 2 of {agreement.reference}" in finance_page
-
-    # Recording it again changes nothing.
-    again = follow(officer_client, officer_client.submit(url))
-    assert flash(again) == "The return for period 1 was already recorded as accepted"
-
-
-def test_recording_a_return_with_nothing_held_says_so(officer_client, bid, standard, officer):
-    agreement = accepted(bid, officer)
-    url = f"/agreements/{agreement.id}/periods/2/return-accepted"
-    shown = follow(officer_client, officer_client.submit(url))
-    assert flash(shown) == "Return for period 2 recorded as accepted: no payments were held."
-    assert officer_client.submit(f"/agreements/{agreement.id}/periods/99/return-accepted").status_code == 404
-
-
-def test_a_return_is_not_recorded_on_an_agreement_no_longer_in_force(officer_client, bid, standard, officer):
-    agreement = accepted(bid, officer)
-    termination.terminate(agreement, reason="Stopped", terminated_on=london_today(), amount_owed_pence=0, actor=officer)
-    _saved(agreement)
-    staff = page(officer_client.get(f"/agreements/{agreement.id}"))
-    assert staff.select("form[action$='/return-accepted']") == []
-    refused = follow(officer_client, officer_client.submit(f"/agreements/{agreement.id}/periods/1/return-accepted"))
-    assert flash(refused) == "This agreement is terminated: returns are recorded only while it is in force"
-    assert agreement.period(1).return_accepted_at is None
 
 
 # Variations ----------------------------------------------------------------------------------------------------

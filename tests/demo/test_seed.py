@@ -294,7 +294,7 @@ def test_seed_takes_last_years_approved_bids_through_their_agreements_once(app):
     assert (
         "Agreements: 2 versions of the standard terms published; 5 agreements added (3 in force, 1 waiting for "
         "acceptance, 1 terminated; 1 variation), 0 already there; instalments: 6 paid, 1 approved, 1 held "
-        "automatically; £1,000.00 of £1,850.00 repaid"
+        "automatically; 2 return reminders sent; £1,000.00 of £1,850.00 repaid"
     ) in first.output, first.output
 
     # The terms: a dozen or so numbered clauses, then a revision that clarifies one of them and says so.
@@ -408,3 +408,71 @@ def test_seed_takes_last_years_approved_bids_through_their_agreements_once(app):
     second = runner.invoke(args=["demo", "seed"])
     assert "Agreements: nothing added (5 agreements already there)" in second.output, second.output
     assert _agreement_counts() == before
+
+
+def test_seed_gives_the_grants_in_force_their_returns_and_reviewed_plans(app):
+    from grantsfund.agreements import services as agreements
+    from grantsfund.demo import agreements as demo
+    from grantsfund.monitoring import returns, sustainability
+    from grantsfund.monitoring.models import Rag, ReminderKind, ReturnReminder, ReturnStatus, ReviewOutcome
+    from grantsfund.payments import services as payments
+    from grantsfund.payments.models import InstalmentStatus
+
+    app.test_cli_runner().invoke(args=["demo", "seed"])
+    made = {agreement.application.title: agreement for agreement in agreements.list_agreements()}
+    in_force = (demo.BUDDIES, demo.HARBOUR, demo.HOLIDAY_STREETS)
+
+    def statuses(title):
+        found = returns.returns_for(made[title])
+        return [found[period.id].status if period.id in found else None for period in made[title].periods]
+
+    assert statuses(demo.BUDDIES) == [ReturnStatus.ACCEPTED, ReturnStatus.IN_PROGRESS]
+    assert statuses(demo.HARBOUR) == [ReturnStatus.SUBMITTED, None]
+    assert statuses(demo.HOLIDAY_STREETS) == [ReturnStatus.ACCEPTED, ReturnStatus.ACCEPTED, None]
+
+    # The buddies' first return went back once for the story's consent, and both versions are kept.
+    first = returns.return_for(made[demo.BUDDIES].period(1))
+    asked, accepted = first.submissions
+    assert (asked.outcome, accepted.outcome) == (ReviewOutcome.CHANGES_REQUESTED, ReviewOutcome.ACCEPTED)
+    assert "agree" in asked.comments["story"]
+    assert first.story_consent_note.startswith("Hana signed")
+    assert asked.data != accepted.data
+    # Its final return is half written, by the demo applicant, and late.
+    final = returns.return_for(made[demo.BUDDIES].period(2))
+    assert final.updated_by_id == made[demo.BUDDIES].offer.accepted_by_id
+    assert set(final.completed_sections) == {"progress", "activities", "beneficiaries"}
+    assert made[demo.BUDDIES].period(2).overdue(london_today())
+
+    # The harbour's late first return waits for the officer; accepting it would release the held instalment.
+    held = payments.instalments_for(made[demo.HARBOUR])[1]
+    assert held.status is InstalmentStatus.HELD
+    assert held.held_automatically
+
+    # Every accepted return's figures are in: each target and budget line has a figure.
+    for title in (demo.BUDDIES, demo.HOLIDAY_STREETS):
+        for ret in returns.returns_for(made[title]).values():
+            if ret.status is ReturnStatus.ACCEPTED:
+                assert ret.outcomes, title
+                assert all(outcome.actual is not None for outcome in ret.outcomes), title
+                assert ret.spend, title
+                assert all(line.spent_pence is not None for line in ret.spend), title
+                assert sum(row.people for row in ret.beneficiaries) > 0, title
+
+    plans = {
+        title: sustainability.plan_for(made[title]) for title in (demo.BUDDIES, demo.HARBOUR, demo.HOLIDAY_STREETS)
+    }
+    assert {title: plan.rag for title, plan in plans.items()} == {
+        demo.BUDDIES: Rag.GREEN,
+        demo.HARBOUR: Rag.RED,
+        demo.HOLIDAY_STREETS: Rag.AMBER,
+    }
+    at_risk = {item.agreement.application.title for item in sustainability.at_risk(today=london_today(), months=6)}
+    assert {demo.HARBOUR, demo.HOLIDAY_STREETS} <= at_risk
+
+    # Today's reminders went to the two late returns, once.
+    titles = {period.id: title for title in in_force for period in made[title].periods}
+    reminded = db.session.scalars(select(ReturnReminder)).all()
+    assert sorted((titles[row.period_id], row.kind) for row in reminded) == [
+        (demo.BUDDIES, ReminderKind.OVERDUE),
+        (demo.HARBOUR, ReminderKind.OVERDUE),
+    ]

@@ -293,11 +293,11 @@ def test_the_hold_command_holds_an_instalment_whose_return_is_overdue(app, grant
     )
     [email] = queued_emails(template="payments/held", to=grant.organisation.contact_email)
     text = render_email("payments/held", email.context).text
-    assert "it will be released once the return for that period is accepted" in text
+    assert "send the return (or finish it, if you have started it)" in text
+    assert "The payment is released once the return for that period is accepted" in text
     support = app.config["SUPPORT_EMAIL"]
-    assert "If you have already sent the return, or you need help" in text
     assert f"or anything here is wrong, contact the grants team at {support}." in text
-    assert "from your account" not in text  # there is no return form to send it from yet
+    assert f"/monitoring/agreements/{grant.id}" in text  # where the group sends its returns
     again = app.test_cli_runner().invoke(args=["payments", "hold"])
     assert again.output.strip() == "Payments held: 0 instalments waiting for a return."
 

@@ -1,0 +1,21 @@
+"""How a grant's returns add up against its targets: the one rule the closure record, the grant's pages and the
+outcomes portfolio all use.
+
+A count (people, sessions) is reported per period, so the grant's figure is the sum over its accepted returns. A
+percentage (people reporting better wellbeing) is a level at the time of the return, so the grant's figure is the
+latest accepted return's."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+PERCENT = "percent"
+
+
+def grant_actual(unit: str, actuals_in_period_order: Sequence[int | None]) -> int | None:
+    """The grant's figure for one target from its accepted returns' figures, oldest period first; None when no
+    return has reported it."""
+    reported = [actual for actual in actuals_in_period_order if actual is not None]
+    if not reported:
+        return None
+    return reported[-1] if unit == PERCENT else sum(reported)

@@ -1,0 +1,162 @@
+"""Reminders about returns (`flask monitoring remind`): once before a return is due and once when it is late, by
+the council's calendar (Europe/London); none for a return sent or accepted; and a late return holds the payment
+waiting on it, which accepting the return releases."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+
+from grantsfund.agreements import termination
+from grantsfund.common.dates import format_date, london_today
+from grantsfund.common.errors import DomainError
+from grantsfund.monitoring import reminders, returns
+from grantsfund.monitoring.models import ReminderKind, ReturnSection
+from grantsfund.notifications.rendering import render_email
+from grantsfund.payments import services as payments
+from grantsfund.payments.models import InstalmentStatus
+from tests.agreements.factories import events, finance_actor
+from tests.conftest import queued_emails
+from tests.monitoring.factories import filled, member_of, noon, period_of, running, started, submitted
+from tests.payments.conftest import grants
+
+
+def sent(kind: str):
+    return queued_emails(template=f"monitoring/{kind}")
+
+
+@pytest.mark.parametrize(
+    ("days_before", "kind"),
+    [
+        (15, None),
+        (14, ReminderKind.DUE_SOON),
+        (1, ReminderKind.DUE_SOON),
+        (0, ReminderKind.DUE_SOON),
+        (-1, ReminderKind.OVERDUE),
+    ],
+)
+def test_which_reminder_a_day_calls_for(days_before, kind):
+    due = date(2027, 7, 21)
+    assert reminders.kind_on(due, due - timedelta(days=days_before), days=14) is kind
+
+
+def test_the_day_is_londons_so_late_evening_utc_in_summer_is_already_the_next_day(unmoved):
+    period = period_of(unmoved, 1)
+    assert (period.due_on.month, period.due_on.day) == (7, 21)  # British Summer Time: London is UTC+1
+    evening = datetime.combine(period.due_on, datetime.min.time(), tzinfo=UTC) + timedelta(hours=22, minutes=30)
+
+    # 22:30 UTC is 23:30 in London, still the due date: due soon, not late.
+    assert reminders.remind(now=evening) == reminders.Summary(due_soon=1, overdue=0, held=1)
+    # 23:30 UTC is 00:30 the next day in London: overdue.
+    assert reminders.remind(now=evening + timedelta(hours=1)) == reminders.Summary(due_soon=0, overdue=1, held=0)
+    assert len(sent("due_soon")) == len(sent("overdue")) == 2  # the group's contact and the person who applied
+
+
+def test_each_reminder_goes_once_however_often_the_command_runs(unmoved):
+    period = period_of(unmoved, 1)
+    window_opens = noon(period.due_on - timedelta(days=14))
+    assert reminders.remind(now=window_opens - timedelta(days=1)).due_soon == 0
+    assert reminders.remind(now=window_opens).due_soon == 1
+    assert reminders.remind(now=window_opens).due_soon == 0
+    assert reminders.remind(now=noon(period.due_on)).due_soon == 0
+    assert reminders.remind(now=noon(period.due_on + timedelta(days=1))).overdue == 1
+    assert reminders.remind(now=noon(period.due_on + timedelta(days=30))).overdue == 0
+    emails = sent("due_soon") + sent("overdue")
+    assert [email.recipient for email in emails] == [
+        unmoved.organisation.contact_email,
+        unmoved.application.submitted_by.email,
+    ] * 2
+    assert [event.after["kind"] for event in events("monitoring_period.reminded", period)] == ["due_soon", "overdue"]
+
+
+def test_no_reminder_for_a_return_sent_or_accepted(unmoved, officer):
+    ret = submitted(unmoved, 1)
+    period = period_of(unmoved, 1)
+    assert reminders.remind(now=noon(period.due_on)) == reminders.Summary(due_soon=0, overdue=0, held=1)
+    returns.accept(ret, actor=officer)
+    assert reminders.remind(now=noon(period.due_on + timedelta(days=1))) == reminders.Summary(0, 0, 0)
+    assert sent("due_soon") == sent("overdue") == []
+
+
+def test_a_return_sent_back_for_changes_is_reminded_with_a_link_to_it(unmoved, officer):
+    ret = submitted(unmoved, 1)
+    returns.request_changes(ret, comments={ReturnSection.RISKS: "Say more"}, note="", actor=officer)
+    period = period_of(unmoved, 1)
+    assert reminders.remind(now=noon(period.due_on + timedelta(days=2))).overdue == 1
+    [email, _] = sent("overdue")
+    assert (email.context["return_id"], email.context["started"], email.context["days"]) == (ret.id, True, 2)
+    rendered = render_email("monitoring/overdue", email.context)
+    assert rendered.subject == f"Your monitoring return is overdue: {unmoved.reference}"
+    assert f"was due on {format_date(period.due_on)}, and we have not received it" in rendered.text
+    assert "Please finish and send it as soon as you can" in rendered.text
+    assert f"/monitoring/returns/{ret.id}" in rendered.text
+
+
+def test_a_due_soon_reminder_links_to_the_grants_returns_when_none_is_started(unmoved):
+    period = period_of(unmoved, 1)
+    reminders.remind(now=noon(period.due_on - timedelta(days=3)))
+    [email, _] = sent("due_soon")
+    rendered = render_email("monitoring/due_soon", email.context)
+    assert rendered.subject == f"Your monitoring return is due on {format_date(period.due_on)}: {unmoved.reference}"
+    assert "is due on" in rendered.text
+    assert ", in 3 days." in rendered.text
+    assert f"/monitoring/agreements/{unmoved.id}" in rendered.text
+
+
+def test_no_reminders_for_a_grant_that_has_ended(unmoved, officer):
+    termination.terminate(unmoved, reason="Stopped", terminated_on=london_today(), amount_owed_pence=0, actor=officer)
+    period = period_of(unmoved, 1)
+    assert reminders.remind(now=noon(period.due_on + timedelta(days=1))) == reminders.Summary(0, 0, 0)
+
+
+def test_a_late_return_holds_its_payment_and_accepting_it_releases_the_payment(unmoved, officer, make_user):
+    period = period_of(unmoved, 1)
+    waiting = payments.instalments_for(unmoved)[1]
+    assert waiting.period is period
+    ret = started(unmoved)
+
+    summary = reminders.remind(now=noon(period.due_on + timedelta(days=1)))
+
+    assert summary == reminders.Summary(due_soon=0, overdue=1, held=1)
+    assert (waiting.status, waiting.held_automatically) == (InstalmentStatus.HELD, True)
+    assert (
+        waiting.hold_reason
+        == f"Waiting for the return for period 1 (overdue since {format_date(period.due_on)}) to be accepted"
+    )
+    [held_email, _] = queued_emails(template="payments/held")
+    assert f"/monitoring/agreements/{unmoved.id}" in render_email("payments/held", held_email.context).text
+    finance = finance_actor(make_user)
+    with pytest.raises(DomainError, match="Instalment 2 is held and cannot be approved"):
+        payments.approve(waiting, actor=finance)
+
+    filled(ret)
+    returns.submit(ret, actor=member_of(unmoved))
+    assert waiting.status is InstalmentStatus.HELD  # sent is not enough: it must be accepted
+    returns.accept(ret, actor=officer)
+
+    assert waiting.status is InstalmentStatus.DUE
+    payments.approve(waiting, actor=finance)
+    assert waiting.status is InstalmentStatus.APPROVED
+    [accepted] = queued_emails(template="monitoring/accepted", to=unmoved.organisation.contact_email)
+    assert accepted.context["released"] == [{"number": 2, "amount": "£1,666.00"}]
+    assert "Instalment 2: £1,666.00" in render_email("monitoring/accepted", accepted.context).text
+
+
+def test_the_command_says_what_it_sent_and_held(app, round_, officer, make_user, people):
+    soon, late = grants(round_, officer, make_user, people, 2)
+    for agreement, days_left in ((soon, 5), (late, -3)):
+        period = period_of(agreement, 1)
+        running(agreement, days_in=(period.due_on - period.starts_on).days - days_left)
+    assert period_of(soon, 1).due_on == london_today() + timedelta(days=5)
+
+    result = app.test_cli_runner().invoke(args=["monitoring", "remind"])
+
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines() == [
+        "Due soon: 1 reminder sent.",
+        "Overdue: 1 reminder sent.",
+        "Payments held: 1 instalment waiting for a late return.",
+    ]
+    again = app.test_cli_runner().invoke(args=["monitoring", "remind"])
+    assert again.output.splitlines()[:2] == ["Due soon: 0 reminders sent.", "Overdue: 0 reminders sent."]
