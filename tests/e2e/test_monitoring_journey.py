@@ -2,7 +2,7 @@
 waiting on it is held; the group starts the return from its application, fills in each section (putting right
 what the page points out), adds a photo and sends it; the grants officer asks for a change to the spending; the
 group sees the comment, changes it and sends version 2; the officer accepts it, the held payment is released and
-finance can approve it. Every page is checked with axe-core and photographed (screenshots/mr*.png).
+finance can approve it, and sees on the outcomes portfolio what the return adds up to. Every page is checked with axe-core and photographed (screenshots/mr*.png).
 
 The data is made through the services, with its own round, group and people, named for this journey only; the
 grant is then moved back in time so that its first return was due two days ago."""
@@ -95,7 +95,12 @@ def set_up_a_grant_whose_first_return_is_late() -> dict[str, Any]:
     running(agreement, days_in=(period.due_on - period.starts_on).days + 2)
     assert holds.hold_waiting() == 1
     [_, waiting] = payments.instalments_for(agreement)
-    return {"reference": agreement.reference, "agreement_id": agreement.id, "waiting": waiting.number}
+    return {
+        "reference": agreement.reference,
+        "agreement_id": agreement.id,
+        "waiting": waiting.number,
+        "round_id": round_.id,
+    }
 
 
 def completed(page: Page) -> None:
@@ -255,3 +260,17 @@ def test_a_group_sends_a_late_return_the_officer_asks_for_a_change_then_accepts_
     finance.goto(f"/payments/agreements/{world['agreement_id']}")
     expect(finance.get_by_role("button", name=f"Approve instalment {world['waiting']} of {reference}")).to_be_visible()
     check_page(finance, "mr19-finance")
+
+    # 7. What the return adds up to, on the outcomes portfolio for the journey's round: charts beside their tables.
+    finance.get_by_role("link", name="Outcomes").click()
+    expect(finance.get_by_role("heading", level=1)).to_have_text("Outcomes portfolio")
+    finance.get_by_label("Round").select_option(value=str(world["round_id"]))
+    finance.get_by_role("button", name="Apply filters").click()
+    glance = finance.locator(".app-stats")
+    expect(glance).to_contain_text("1 grant")
+    expect(glance).to_contain_text("1 monitoring return accepted")
+    expect(finance.locator("figure.app-chart")).to_have_count(3)
+    by_indicator = finance.get_by_role("table", name="By indicator")
+    expect(by_indicator).to_contain_text("Participants moving into paid work or volunteering")
+    expect(by_indicator).to_contain_text("80")
+    check_page(finance, "mr20-outcomes")
