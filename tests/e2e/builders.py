@@ -1,5 +1,5 @@
-"""Builders for the journeys' own data: people who can sign in, a round, a submitted and scored bid, and a small
-panel that decides it and publishes the outcome.
+"""Builders for the journeys' own data: people who can sign in, a round, a submitted and scored bid, a small
+panel that decides it and publishes the outcome, and the grant agreement the group accepts.
 
 Each step goes through the services, as the real service would. The builders hold only what the journeys do
 alike; each journey passes in its own domain, names, amounts and wording, so its data stays its own on the shared
@@ -8,11 +8,15 @@ live database. Call them inside `live_db` (they need the live app's context, and
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from itertools import count
 
 from grantsfund.accounts.models import Role, User, UserRole
 from grantsfund.accounts.passwords import hash_password
+from grantsfund.agreements import services as agreements
+from grantsfund.agreements import terms
+from grantsfund.agreements.models import Agreement
+from grantsfund.agreements.services import Acceptance
 from grantsfund.applications import services, submission
 from grantsfund.applications.models import Application
 from grantsfund.assessment import assignment, eligibility, scoring
@@ -20,13 +24,13 @@ from grantsfund.assessment.eligibility import Decision
 from grantsfund.assessment.models import EligibilityResult, Recommendation
 from grantsfund.assessment.scoring import ScoreAnswer, SheetAnswers
 from grantsfund.common.actor import Actor
-from grantsfund.common.dates import london_today, utcnow
+from grantsfund.common.dates import add_months, london_today, utcnow
 from grantsfund.extensions import db
 from grantsfund.organisations.models import Organisation
 from grantsfund.panel import decisions, meetings, outcomes
 from grantsfund.panel.decisions import DecisionAnswers
 from grantsfund.panel.meetings import MeetingDetails
-from grantsfund.panel.models import PanelMeeting, PanelRole
+from grantsfund.panel.models import Outcome, PanelMeeting, PanelRole
 from grantsfund.rounds.models import Round
 from tests.applications import factories
 from tests.e2e.test_journeys import PASSWORD
@@ -162,3 +166,54 @@ def decide_and_publish(
     decisions.record(item, decision, actor=Actor(chair))
     outcomes.confirm_minutes(meeting, minutes=minutes, actor=officer)
     outcomes.publish(meeting, actor=officer)
+
+
+def accepted_grant(
+    make: Callable[..., User],
+    officer: Actor,
+    *,
+    people: str,
+    round_name: str,
+    group: Organisation,
+    member: User,
+    title: str,
+) -> Agreement:
+    """A bid from `group` for £8,000 over a year (over the single-payment limit, so paid half on acceptance and half
+    once the first return is accepted), scored, approved by a panel of `people`, and its agreement issued by
+    `officer` and accepted by `member` (the standard terms are published first if there are none)."""
+    if terms.current() is None:
+        terms.publish(title="Communities Fund standard terms", body="1. Use the grant for the project.", actor=officer)
+    round_ = open_round(officer, round_name)
+    window = services.project_window(round_)
+    application = eligible_bid(
+        round_,
+        group,
+        member,
+        officer,
+        about=factories.about(round_, title=title, end_date=add_months(window.earliest_start, 12) - timedelta(days=1)),
+        budget=factories.budget(500_000, 300_000),
+    )
+    score(application, officer, make, assessors=people, mark=4, recommendation=Recommendation.FUND, summary="Good.")
+    meeting, chair = three_person_meeting(
+        round_,
+        officer,
+        make,
+        people=people,
+        title=f"{people} grants panel",
+        starts_at=datetime(2033, 3, 9, 18, 0, tzinfo=UTC),
+        location="Millbrook Library",
+    )
+    decide_and_publish(
+        meeting,
+        application,
+        chair,
+        officer,
+        decision=DecisionAnswers(Outcome.APPROVED, reasons="Strong.", feedback="Good luck."),
+        minutes="One bid approved.",
+    )
+    agreement = agreements.draft(application, actor=officer)
+    agreements.issue(agreement, actor=officer)
+    agreements.accept(
+        agreement.offer, Acceptance(name=member.full_name, position="Chair", confirmed=True), actor=Actor(member)
+    )
+    return agreement

@@ -2,7 +2,8 @@
 waiting on it is held; the group starts the return from its application, fills in each section (putting right
 what the page points out), adds a photo and sends it; the grants officer asks for a change to the spending; the
 group sees the comment, changes it and sends version 2; the officer accepts it, the held payment is released and
-finance can approve it, and sees on the outcomes portfolio what the return adds up to. Every page is checked with axe-core and photographed (screenshots/mr*.png).
+finance can approve it, and sees on the outcomes portfolio what the return adds up to. Every page is checked with
+axe-core and photographed (screenshots/mr*.png).
 
 The data is made through the services, with its own round, group and people, named for this journey only; the
 grant is then moved back in time so that its first return was due two days ago."""
@@ -11,25 +12,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from playwright.sync_api import Page, expect
 
 from grantsfund.accounts.models import Role
-from grantsfund.agreements import services as agreements
-from grantsfund.agreements import terms
-from grantsfund.agreements.services import Acceptance
-from grantsfund.applications import services
-from grantsfund.assessment.models import Recommendation
 from grantsfund.common.actor import Actor
-from grantsfund.common.dates import add_months
 from grantsfund.notifications.models import OutboxMessage
-from grantsfund.panel.decisions import DecisionAnswers
-from grantsfund.panel.models import Outcome
 from grantsfund.payments import holds
 from grantsfund.payments import services as payments
-from tests.applications import factories
 from tests.e2e import builders
 from tests.e2e.conftest import check_page
 from tests.e2e.test_journeys import PASSWORD, sign_in, success_banner
@@ -52,44 +43,10 @@ def set_up_a_grant_whose_first_return_is_late() -> dict[str, Any]:
     make = builders.make_people(DOMAIN)
     officer = Actor(make(full_name="Hamid Oyelaran", email=OFFICER, roles={Role.GRANTS_OFFICER}))
     make(full_name="Freya Lindqvist", email=FINANCE, roles={Role.FINANCE_OFFICER})
-    if terms.current() is None:
-        terms.publish(title="Communities Fund standard terms", body="1. Use the grant for the project.", actor=officer)
-    round_ = builders.open_round(officer, ROUND)
     member = make(full_name=MEMBER_NAME, email=MEMBER)
     group = organisations.organisation(member, name=GROUP, contact_email=f"allotment@{DOMAIN}")
-    window = services.project_window(round_)
-    application = builders.eligible_bid(
-        round_,
-        group,
-        member,
-        officer,
-        about=factories.about(round_, title=TITLE, end_date=add_months(window.earliest_start, 12) - timedelta(days=1)),
-        budget=factories.budget(500_000, 300_000),
-    )
-    builders.score(
-        application, officer, make, assessors="Heron", mark=4, recommendation=Recommendation.FUND, summary="Good."
-    )
-    meeting, chair = builders.three_person_meeting(
-        round_,
-        officer,
-        make,
-        people="Heron",
-        title="Heron Ward grants panel",
-        starts_at=datetime(2033, 3, 9, 18, 0, tzinfo=UTC),
-        location="Heron Room, Millbrook Library",
-    )
-    builders.decide_and_publish(
-        meeting,
-        application,
-        chair,
-        officer,
-        decision=DecisionAnswers(Outcome.APPROVED, reasons="Strong.", feedback="Enjoy the allotment."),
-        minutes="One bid approved.",
-    )
-    agreement = agreements.draft(application, actor=officer)
-    agreements.issue(agreement, actor=officer)
-    agreements.accept(
-        agreement.offer, Acceptance(name=MEMBER_NAME, position="Chair", confirmed=True), actor=Actor(member)
+    agreement = builders.accepted_grant(
+        make, officer, people="Heron", round_name=ROUND, group=group, member=member, title=TITLE
     )
     period = agreement.periods[0]
     running(agreement, days_in=(period.due_on - period.starts_on).days + 2)
@@ -99,7 +56,7 @@ def set_up_a_grant_whose_first_return_is_late() -> dict[str, Any]:
         "reference": agreement.reference,
         "agreement_id": agreement.id,
         "waiting": waiting.number,
-        "round_id": round_.id,
+        "round_id": agreement.application.round_id,
     }
 
 
