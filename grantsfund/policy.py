@@ -191,6 +191,11 @@ OBJECT_RULES: dict[str, Callable[[User, Any], bool]] = {
     **dict.fromkeys(
         ("accept_agreements", "submit_returns"), lambda user, obj: _organisation_of(obj).has_member(user.id)
     ),
+    # Staff never judge their own group's grant: its returns, its plan, its closure.
+    **dict.fromkeys(
+        ("review_returns", "manage_sustainability", "close_grants"),
+        lambda user, obj: not _organisation_of(obj).has_member(user.id),
+    ),
 }
 
 

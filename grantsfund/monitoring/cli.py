@@ -3,13 +3,14 @@ payments waiting on late returns."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import click
 from flask.cli import AppGroup
 
 from grantsfund.common.dates import utcnow
 from grantsfund.extensions import db
 from grantsfund.monitoring import reminders
-from grantsfund.monitoring.models import ReminderKind
 
 monitoring_cli = AppGroup("monitoring", help="Monitoring returns: reminders to groups, and holds on late returns.")
 
@@ -21,19 +22,16 @@ def _plural(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
 
 
+def _with_bar(due: list[reminders.Due]) -> Iterator[reminders.Due]:
+    with click.progressbar(due, label="Sending reminders", hidden=len(due) < PROGRESS_FROM) as bar:
+        yield from bar
+
+
 @monitoring_cli.command("remind")
 def remind_command() -> None:
     """Email groups whose return is due soon or overdue, then hold the payments waiting on late returns."""
-    now = utcnow()
-    due = reminders.due_reminders(now)
-    counts = {ReminderKind.DUE_SOON: 0, ReminderKind.OVERDUE: 0}
-    with click.progressbar(due, label="Sending reminders", hidden=len(due) < PROGRESS_FROM) as bar:
-        for item in bar:
-            if reminders.send(item, now=now):
-                counts[item.kind] += 1
+    summary = reminders.remind(now=utcnow(), progress=_with_bar)
     db.session.commit()
-    held = reminders.hold_late_payments(now)
-    db.session.commit()
-    click.echo(f"Due soon: {_plural(counts[ReminderKind.DUE_SOON], 'reminder')} sent.")
-    click.echo(f"Overdue: {_plural(counts[ReminderKind.OVERDUE], 'reminder')} sent.")
-    click.echo(f"Payments held: {_plural(held, 'instalment')} waiting for a late return.")
+    click.echo(f"Due soon: {_plural(summary.due_soon, 'reminder')} sent.")
+    click.echo(f"Overdue: {_plural(summary.overdue, 'reminder')} sent.")
+    click.echo(f"Payments held: {_plural(summary.held, 'instalment')} waiting for a late return.")

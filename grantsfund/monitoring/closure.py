@@ -28,10 +28,11 @@ from grantsfund.common.money import format_pence
 from grantsfund.common.pagination import PER_PAGE
 from grantsfund.extensions import db
 from grantsfund.monitoring.models import Closure, Continuation, MonitoringReturn, ReturnOutcome, ReturnStatus
-from grantsfund.monitoring.outcomes import grant_actual
+from grantsfund.monitoring.outcomes import PERCENT, grant_actual
 from grantsfund.notifications.services import queue_email
 from grantsfund.payments import services as payments
 from grantsfund.payments.models import UNPAID, Instalment
+from grantsfund.rounds.models import Indicator
 
 MAX_LESSONS = 10_000
 MAX_NOTE = 5000
@@ -66,6 +67,11 @@ def blockers(agreement: Agreement) -> list[Blocker]:
         found.append(Blocker("The monitoring schedule has no final return", "return"))
     elif final.return_accepted_at is None:
         found.append(Blocker(f"The final return (due {format_date(final.due_on)}) has not been accepted yet", "return"))
+    found += [
+        Blocker(f"The {period.title.lower()} (due {format_date(period.due_on)}) has not been accepted yet", "return")
+        for period in agreement.periods
+        if not period.final and period.return_accepted_at is None
+    ]
     unpaid = [instalment for instalment in payments.instalments_for(agreement) if instalment.status in UNPAID]
     if unpaid:
         found.append(Blocker(_unpaid_message(unpaid), "payments"))
@@ -95,8 +101,8 @@ def readiness(agreement: Agreement) -> list[str]:
 
 
 def ready_to_close(*, page: int = 1) -> Pagination:
-    """Grants in force whose final return is accepted, with nothing left to pay and no variation under way: the
-    ones an officer can close now, the soonest ended first."""
+    """Grants in force whose returns are all accepted (the final one too), with nothing left to pay and no
+    variation under way: the ones an officer can close now, the soonest ended first."""
     final_accepted = (
         select(MonitoringPeriod.id)
         .where(
@@ -104,6 +110,11 @@ def ready_to_close(*, page: int = 1) -> Pagination:
             MonitoringPeriod.final.is_(True),
             MonitoringPeriod.return_accepted_at.is_not(None),
         )
+        .exists()
+    )
+    return_outstanding = (
+        select(MonitoringPeriod.id)
+        .where(MonitoringPeriod.agreement_id == Agreement.id, MonitoringPeriod.return_accepted_at.is_(None))
         .exists()
     )
     unpaid = (
@@ -120,7 +131,7 @@ def ready_to_close(*, page: int = 1) -> Pagination:
     query = (
         select(Agreement)
         .join(Application, Application.id == Agreement.application_id)
-        .where(Agreement.status == AgreementStatus.ACCEPTED, final_accepted, ~unpaid, ~pending)
+        .where(Agreement.status == AgreementStatus.ACCEPTED, final_accepted, ~return_outstanding, ~unpaid, ~pending)
         .options(selectinload(Agreement.application).selectinload(Application.organisation))
         .order_by(Agreement.ends_on, Application.reference, Agreement.id)
     )
@@ -135,9 +146,10 @@ class Achievement:
     indicator_id: int
     indicator: str
     domain: str
-    unit: str
+    unit: str  # as the agreement shows it
     target: int
     achieved: int | None  # from the accepted returns; None when none reported it
+    percent: bool  # the indicator is a percentage (from the library), so the latest return's figure stands
 
     @property
     def target_text(self) -> str:
@@ -166,18 +178,29 @@ def _reported(agreement: Agreement) -> dict[int, list[int | None]]:
 def achievements(agreement: Agreement) -> list[Achievement]:
     """Each target of the agreement in force, with the grant's figure from its accepted returns."""
     in_force = agreement.in_force
+    targets = in_force.targets if in_force is not None else []
     reported = _reported(agreement)
-    return [
-        Achievement(
-            indicator_id=int(target["indicator_id"]),
-            indicator=str(target["indicator"]),
-            domain=str(target["domain"]),
-            unit=str(target["unit"]),
-            target=int(target["target"]),
-            achieved=grant_actual(str(target["unit"]), reported.get(int(target["indicator_id"]), [])),
+    ids = [int(target["indicator_id"]) for target in targets]
+    kinds = {
+        row.id: row.unit
+        for row in db.session.execute(select(Indicator.id, Indicator.unit).where(Indicator.id.in_(ids)))
+    }
+    made = []
+    for target in targets:
+        indicator_id = int(target["indicator_id"])
+        kind = kinds.get(indicator_id, str(target["unit"]))
+        made.append(
+            Achievement(
+                indicator_id=indicator_id,
+                indicator=str(target["indicator"]),
+                domain=str(target["domain"]),
+                unit=str(target["unit"]),
+                target=int(target["target"]),
+                achieved=grant_actual(kind, reported.get(indicator_id, [])),
+                percent=kind == PERCENT,
+            )
         )
-        for target in (in_force.targets if in_force is not None else [])
-    ]
+    return made
 
 
 # Closing -----------------------------------------------------------------------------------------------------
@@ -230,7 +253,8 @@ def _achieved_entry(
         missing=_why_missing(achievement, figure, about) if explain else None,
         problems=problems,
     )
-    return asdict(achievement) | {"reported": achievement.achieved, "achieved": figure, "comment": comment}
+    recorded = {key: value for key, value in asdict(achievement).items() if key != "percent"}
+    return recorded | {"reported": achievement.achieved, "achieved": figure, "comment": comment}
 
 
 def _why_missing(achievement: Achievement, figure: int | None, about: str) -> str:

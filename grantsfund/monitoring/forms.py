@@ -347,7 +347,7 @@ class OutcomesForm(SectionForm):
     def for_return(cls, ret: MonitoringReturn, *, prefill: bool) -> SectionForm:
         fields: dict[str, Any] = {"outcomes": list(ret.outcomes)}
         for number, outcome in enumerate(ret.outcomes, start=1):
-            percent = outcome.unit == PERCENT
+            percent = outcome.indicator.unit == PERCENT
             fields[f"actual_{number}"] = WholeNumberField(
                 f"{'Percentage at the end of this period' if percent else 'Number in this period'}"
                 f" ({outcome.indicator.measure})",

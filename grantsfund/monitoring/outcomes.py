@@ -12,10 +12,11 @@ from collections.abc import Sequence
 PERCENT = "percent"
 
 
-def grant_actual(unit: str, actuals_in_period_order: Sequence[int | None]) -> int | None:
+def grant_actual(kind: str, actuals_in_period_order: Sequence[int | None]) -> int | None:
     """The grant's figure for one target from its accepted returns' figures, oldest period first; None when no
-    return has reported it."""
+    return has reported it. `kind` is the indicator's own unit in the library ("count" or "percent"), never the
+    unit a group typed beside its target ("%", "people"), which is only for showing the figure."""
     reported = [actual for actual in actuals_in_period_order if actual is not None]
     if not reported:
         return None
-    return reported[-1] if unit == PERCENT else sum(reported)
+    return reported[-1] if kind == PERCENT else sum(reported)

@@ -7,6 +7,7 @@ sent, or that was accepted, gets none. Afterwards the payments waiting on a late
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -108,11 +109,12 @@ def hold_late_payments(now: datetime | None = None) -> int:
     return holds.hold_waiting(now=now, actor=Actor.system())
 
 
-def remind(*, now: datetime | None = None) -> Summary:
-    """Send today's reminders, then hold the payments waiting on late returns."""
+def remind(*, now: datetime | None = None, progress: Callable[[list[Due]], Iterable[Due]] = iter) -> Summary:
+    """Send today's reminders, then hold the payments waiting on late returns. `progress` wraps the reminders to
+    send, so a command can show how far it has got."""
     now = now or utcnow()
     counts = {ReminderKind.DUE_SOON: 0, ReminderKind.OVERDUE: 0}
-    for due in due_reminders(now):
+    for due in progress(due_reminders(now)):
         if send(due, now=now):
             counts[due.kind] += 1
     held = hold_late_payments(now)

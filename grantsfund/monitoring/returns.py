@@ -167,6 +167,8 @@ def period_rows(
 
 
 def _require_in_force(agreement: Agreement) -> None:
+    if agreement.status in (AgreementStatus.DRAFT, AgreementStatus.OFFERED):
+        raise InvalidTransition("Returns start once the grant agreement is accepted")
     if agreement.status is not AgreementStatus.ACCEPTED:
         raise InvalidTransition(
             f"This grant is {agreement.status.label.lower()}: its returns can no longer be started or changed"
@@ -342,6 +344,7 @@ def save_section(
     """Save a section's answers and whether the group has completed it. Nothing is saved if any answer breaks a
     rule, or if it is marked complete without everything it needs."""
     now = now or utcnow()
+    _lock(ret)  # so a save never lands in a return another member has just sent
     _require_editable(ret)
     rule = RULES[section]
     found = rule.check(ret, answers, completed)
@@ -372,6 +375,7 @@ def add_evidence(
 ) -> ReturnEvidence:
     """Check a file as the group's documents are checked (size, real type, viruses) and keep it with the return."""
     now = now or utcnow()
+    _lock(ret)  # so a save never lands in a return another member has just sent
     _require_editable(ret)
     description = description.strip()
     if len(description) > MAX_EVIDENCE_DESCRIPTION:
@@ -416,6 +420,7 @@ def remove_evidence(evidence: ReturnEvidence, *, actor: Actor, now: datetime | N
     """Take a file added since the return was last sent off it, while the group can still change it."""
     now = now or utcnow()
     ret = evidence.return_
+    _lock(ret)
     _require_editable(ret)
     version = sent_with(evidence)
     if version is not None:
@@ -486,8 +491,8 @@ def describe_outcomes(ret: MonitoringReturn) -> list[dict[str, Any]]:
     described = []
     for outcome in ret.outcomes:
         before = earlier.get(outcome.indicator_id, [])
-        so_far = grant_actual(outcome.unit, before)
-        with_this = grant_actual(outcome.unit, [*before, outcome.actual])
+        so_far = grant_actual(outcome.indicator.unit, before)
+        with_this = grant_actual(outcome.indicator.unit, [*before, outcome.actual])
         described.append(
             {
                 "indicator_id": outcome.indicator_id,

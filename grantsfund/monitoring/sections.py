@@ -244,7 +244,7 @@ def _check_outcomes(ret: MonitoringReturn, answers: list[OutcomeActual], complet
     for number, (outcome, answer) in enumerate(zip(ret.outcomes, answers, strict=True), start=1):
         name = f"actual_{number}"
         measure = outcome.indicator.measure
-        most = 100 if outcome.unit == PERCENT else MAX_ACTUAL
+        most = 100 if outcome.indicator.unit == PERCENT else MAX_ACTUAL
         if answer.actual is None:
             if completed:
                 found.append(Problem(name, f"Enter the figure for ‘{measure}’"))

@@ -119,13 +119,6 @@ class IncomeTotals:
     def total_pence(self) -> int:
         return self.secured_pence + self.not_secured_pence
 
-    def of(self, status: FundingStatus) -> int:
-        return {
-            FundingStatus.SECURED: self.secured_pence,
-            FundingStatus.PENDING: self.pending_pence,
-            FundingStatus.HOPED: self.hoped_pence,
-        }[status]
-
 
 def income_totals(plan: SustainabilityPlan) -> IncomeTotals:
     def total(status: FundingStatus) -> int:
@@ -181,6 +174,10 @@ def list_plans(round_id: int | None = None, rag: Rag | str | None = None, *, pag
 
 
 def _require_open(plan: SustainabilityPlan) -> None:
+    """Lock the plan's row and re-read it, so two reviews or income updates at once queue; then check the grant is
+    still in force."""
+    db.session.execute(select(SustainabilityPlan.id).where(SustainabilityPlan.id == plan.id).with_for_update())
+    db.session.refresh(plan)
     status = plan.agreement.status
     if status is not AgreementStatus.ACCEPTED:
         raise InvalidTransition(
@@ -331,6 +328,12 @@ def risk_reasons(plan: SustainabilityPlan | None) -> list[str]:
         reasons.append(f"{format_pence(totals.hoped_pence)} hoped for, not secured")
     if totals.pending_pence:
         reasons.append(f"{format_pence(totals.pending_pence)} applied for, not yet decided")
+    # Help in kind (a room, volunteers) has no amount but matters as much until it is secured.
+    in_kind = [
+        source for source in plan.income if source.amount_pence == 0 and source.status is not FundingStatus.SECURED
+    ]
+    if in_kind:
+        reasons.append(f"Help in kind not yet secured: {', '.join(source.source for source in in_kind)}")
     return reasons
 
 

@@ -26,8 +26,8 @@ from grantsfund.rounds.models import Fund, Round
 # The most rows a dashboard list shows; its heading gives the full count and amount.
 LIMIT = 50
 
-# Agreements whose award counts: in force, or ended early (what was paid on them still counts).
-AWARDED = (AgreementStatus.ACCEPTED, AgreementStatus.TERMINATED)
+# Agreements whose award counts: in force, closed, or ended early (what was paid on them still counts).
+AWARDED = (AgreementStatus.ACCEPTED, AgreementStatus.CLOSED, AgreementStatus.TERMINATED)
 
 
 @dataclass(frozen=True)

@@ -142,7 +142,7 @@ def _target(
 ) -> GrantTarget:
     indicator = _indicator(target, indicators)
     unit = str(target.get("unit") or indicator.unit)
-    figure = grant_actual(unit, actuals.get((grant_id, indicator.id), []))
+    figure = grant_actual(indicator.unit, actuals.get((grant_id, indicator.id), []))
     return GrantTarget(grant_id, indicator, unit, int(target["target"]), figure)
 
 

@@ -30,13 +30,13 @@ class GrantTarget:
 
     grant_id: int
     indicator: IndicatorInfo
-    unit: str  # the agreement's: "percent", or what is counted ("people", "sessions", "count")
+    unit: str  # as the agreement shows it: "percent", or what is counted ("people", "sessions", "count")
     target: int
     figure: int | None
 
     @property
     def percent(self) -> bool:
-        return self.unit == PERCENT
+        return self.indicator.unit == PERCENT  # the library's kind, not what the group typed
 
     @property
     def met(self) -> bool:

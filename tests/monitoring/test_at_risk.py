@@ -106,6 +106,13 @@ def test_each_reason_is_said_in_words(four):
     }
 
 
+def test_help_in_kind_not_yet_secured_is_a_reason_too(four):
+    grant = four[0]
+    _set(grant, ends_on=TODAY + timedelta(days=30), rag=Rag.GREEN, income=[(FundingStatus.HOPED, 0)])
+    [found] = _found()
+    assert found.reasons == ["Help in kind not yet secured: Source 0"]
+
+
 def test_a_plan_never_reviewed_is_at_risk(four):
     never, *others = four
     _set(never, ends_on=TODAY, rag=None, income=[(FundingStatus.SECURED, 1)])
@@ -158,7 +165,7 @@ STATES = st.fixed_dictionaries(
 def _picked(state: dict) -> bool:
     """The rule, as the issue states it."""
     ends_on = TODAY + timedelta(days=state["ends_in_days"])
-    unsecured = any(status is not FundingStatus.SECURED and amount > 0 for status, amount in state["income"])
+    unsecured = any(status is not FundingStatus.SECURED for status, _amount in state["income"])  # help in kind too
     return (
         state["status"] is AgreementStatus.ACCEPTED
         and ends_on <= add_months(TODAY, MONTHS)

@@ -5,6 +5,7 @@ that nothing can change any more."""
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import select
 
 from grantsfund.agreements import services, termination
 from grantsfund.agreements.models import AgreementStatus
@@ -18,6 +19,7 @@ from grantsfund.monitoring.sustainability import IncomeLine
 from grantsfund.notifications.rendering import render_email
 from grantsfund.payments import services as payments
 from grantsfund.payments.models import InstalmentStatus
+from grantsfund.rounds.models import Indicator
 from tests.agreements import factories
 from tests.agreements.conftest import officer, people, round_  # noqa: F401
 from tests.agreements.factories import events
@@ -50,22 +52,27 @@ def as_reported(agreement, comment: str = "") -> dict:
 # What stands in the way -----------------------------------------------------------------------------------------
 
 
-def test_a_grant_just_accepted_waits_for_its_final_return_and_payment(agreement):
-    final = agreement.periods[-1]
+def test_a_grant_just_accepted_waits_for_its_returns_and_payments(agreement):
+    first, second, final = agreement.periods
     assert closure.readiness(agreement) == [
         f"The final return (due {final.due_on.day} {final.due_on:%B %Y}) has not been accepted yet",
+        f"The return for period 1 (due {first.due_on.day} {first.due_on:%B %Y}) has not been accepted yet",
+        f"The return for period 2 (due {second.due_on.day} {second.due_on:%B %Y}) has not been accepted yet",
         "The final payment has not been made: instalment 1, £1,668.50, is scheduled; instalment 2, £1,666.00, is"
         " scheduled; instalment 3, £1,666.00, is scheduled. Each must be paid or cancelled",
     ]
 
 
-def test_the_final_return_is_what_counts_not_the_others(agreement, officer, finance):  # noqa: F811
-    *interim, final = agreement.periods
-    for period in interim:
-        accept_return(period, actor=officer)
-    assert [blocker.about for blocker in closure.blockers(agreement)] == ["return", "payments"]
-    accept_return(final, actor=officer, status=ReturnStatus.SUBMITTED)
-    assert [blocker.about for blocker in closure.blockers(agreement)] == ["return", "payments"]
+def test_every_return_must_be_accepted_the_final_one_and_the_others(agreement, officer, finance):  # noqa: F811
+    first, second, final = agreement.periods
+    accept_return(final, actor=officer)
+    accept_return(first, actor=officer)
+    accept_return(second, actor=officer, status=ReturnStatus.SUBMITTED)  # sent, never reviewed
+    assert [blocker.message.split(" (")[0] for blocker in closure.blockers(agreement)] == [
+        "The return for period 2",
+        "The final payment has not been made: instalment 1, £1,668.50, is scheduled; instalment 2, £1,666.00, is"
+        " scheduled; instalment 3, £1,666.00, is scheduled. Each must be paid or cancelled",
+    ]
 
 
 def test_once_every_return_is_accepted_the_payments_remain(agreement, officer, finance):  # noqa: F811
@@ -134,12 +141,13 @@ def test_achievements_add_up_counts_from_accepted_returns_only(agreement, office
 
 
 def test_a_percentage_is_the_latest_accepted_figure(agreement, officer, round_):  # noqa: F811
-    wellbeing = round_.indicators[1]
+    # A percentage by the library's indicator, whatever unit the group typed beside its target.
+    wellbeing = db.session.scalars(select(Indicator).where(Indicator.unit == "percent")).first()
     in_force = agreement.in_force
     in_force.targets = [
         *in_force.targets,
         {"indicator_id": wellbeing.id, "indicator": wellbeing.measure, "domain": wellbeing.domain,
-         "target": 60, "unit": "percent", "measurement": "Survey"},
+         "target": 60, "unit": "% of families", "measurement": "Survey"},
     ]  # fmt: skip
     db.session.flush()
     first, second, final = agreement.periods
@@ -152,7 +160,7 @@ def test_a_percentage_is_the_latest_accepted_figure(agreement, officer, round_):
 
     assert counted.achieved == 30  # 20 + 10: a period that reported nothing adds nothing
     assert percent.achieved == 65  # the latest figure reported; the final return left it out
-    assert percent.achieved_text == "65%"
+    assert percent.achieved_text == "65 % of families"
 
 
 def test_no_accepted_figure_is_not_reported(agreement, officer):  # noqa: F811

@@ -160,3 +160,17 @@ def test_the_command_says_what_it_sent_and_held(app, round_, officer, make_user,
     ]
     again = app.test_cli_runner().invoke(args=["monitoring", "remind"])
     assert again.output.splitlines()[:2] == ["Due soon: 0 reminders sent.", "Overdue: 0 reminders sent."]
+
+
+def test_a_late_return_the_group_has_sent_holds_nothing_before_its_date_and_says_it_waits_for_review(unmoved):
+    period = period_of(unmoved, 1)
+    waiting = payments.instalments_for(unmoved)[1]
+    waiting.due_on = period.due_on + timedelta(days=10)  # finance pays this one later than the return is due
+    submitted(unmoved, 1, now=noon(period.due_on + timedelta(days=1)))  # a day late
+
+    # Late, but sent: the council's review is what the payment waits for, so it is not held before its date.
+    assert reminders.remind(now=noon(period.due_on + timedelta(days=2))).held == 0
+    assert waiting.status is InstalmentStatus.DUE
+    # On its date it is held, saying what it waits for.
+    assert reminders.remind(now=noon(waiting.due_on)).held == 1
+    assert waiting.hold_reason == "Waiting for the council to review the return for period 1, which the group has sent"

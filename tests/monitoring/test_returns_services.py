@@ -218,7 +218,7 @@ def test_each_outcome_needs_a_figure_and_a_percentage_is_at_most_100(first):
     save(first, ReturnSection.OUTCOMES, [returns.OutcomeActual(None, "Counting next month")], completed=False)
     save(first, ReturnSection.OUTCOMES, [returns.OutcomeActual(500)])
     assert outcome.actual == 500
-    outcome.unit = "percent"
+    outcome.indicator.unit = "percent"  # a percentage by the library, whatever unit the group typed
     with pytest.raises(Incomplete) as refused:
         save(first, ReturnSection.OUTCOMES, [returns.OutcomeActual(101)], completed=False)
     assert messages(refused.value) == [f"Enter a figure between 0 and 100 for ‘{measure}’"]

@@ -125,7 +125,16 @@ def test_the_group_and_other_roles_have_no_sustainability_list(applicant_client,
 # One plan ------------------------------------------------------------------------------------------------------
 
 
-def test_the_group_reads_its_own_plan_from_its_agreement_but_cannot_change_it(applicant_client, plan, agreement):
+def test_the_group_reads_its_own_plan_from_its_agreement_but_cannot_change_it(
+    applicant_client,
+    plan,
+    agreement,
+    officer,  # noqa: F811
+):
+    sustainability.review(
+        plan, rag=Rag.AMBER, note="Call the treasurer this week", reviewed_on=london_today(), actor=officer
+    )
+    db.session.flush()
     offer = applicant_client.get(f"/agreements/{agreement.id}/offer")
     link = page(offer).select_one(f"a[href='/sustainability/plans/{plan.id}']")
     assert link.get_text(strip=True) == "Read the sustainability plan"
@@ -136,7 +145,8 @@ def test_the_group_reads_its_own_plan_from_its_agreement_but_cannot_change_it(ap
     assert "How the work continues after the grant Volunteers run it." in body
     assert "If the income does not come We run it monthly instead." in body
     assert "Café takings Hoped for" in body
-    assert "Not reviewed yet" in body
+    assert "Amber" in body  # the rating, but not the council's review notes
+    assert "Call the treasurer" not in body
     assert "Review the plan" not in body
     assert "Update the income" not in body
     assert page(response).select_one(".govuk-back-link")["href"] == f"/agreements/{agreement.id}/offer"

@@ -164,3 +164,20 @@ def test_the_dashboard_runs_the_same_queries_however_many_grants(
     busy(4)
     assert statement_count(finance_client, "/payments") == for_two
     assert caption(finance_client.get("/payments"), "held") == "6 instalments, £9,996.00"
+
+
+def test_a_closed_grant_still_counts_in_its_rounds_totals(finance_client, finance, round_, officer, make_user, people):
+    from tests.monitoring.plan_factories import closed
+
+    [grant] = grants(round_, officer, make_user, people)
+    closed(grant, officer, finance)
+    db.session.flush()
+
+    [row] = [
+        [cell.get_text(" ", strip=True) for cell in tr.select("th, td")]
+        for tr in page(finance_client.get("/payments")).select("#rounds tbody tr")
+        if tr.select_one("th, td").get_text(strip=True) != "All rounds"
+    ]
+    awarded, approved, paid_so_far, held, to_pay = row[1:]
+    assert (awarded, paid_so_far) == (format_pence(grant.amount_pence), format_pence(grant.amount_pence))
+    assert (approved, held, to_pay) == ("£0.00", "£0.00", "£0.00")
