@@ -34,7 +34,7 @@ from grantsfund.common.dates import add_months, format_date, london_today, utcno
 from grantsfund.common.errors import DomainError, InvalidTransition
 from grantsfund.common.money import format_pence
 from grantsfund.extensions import db
-from grantsfund.monitoring import sustainability
+from grantsfund.monitoring import returns, sustainability
 from grantsfund.monitoring.models import MonitoringReturn
 from grantsfund.notifications.services import queue_email
 from grantsfund.panel.decisions import published_decision
@@ -602,6 +602,7 @@ def accept(item: AgreementVersion, acceptance: Acceptance, *, actor: Actor, now:
     _sync_figures(agreement, item)
     _bring_into_force(agreement, item, actor, now)
     sustainability.start_plan(agreement, actor=actor, now=now)
+    returns.follow_targets(agreement, actor=actor, now=now)
     audit.record(
         actor=actor,
         action="agreement.variation_accepted" if item.is_variation else "agreement.accepted",

@@ -229,19 +229,39 @@ def _spend_lines(agreement: Agreement, period: MonitoringPeriod) -> list[ReturnS
     return made
 
 
-def _outcome_lines(agreement: Agreement) -> list[ReturnOutcome]:
+def _outcome_lines(agreement: Agreement, kept: list[ReturnOutcome] | None = None) -> list[ReturnOutcome]:
+    """A line per target of the agreement in force; the `kept` lines' figures stay with their indicators."""
     version = agreement.in_force
     targets = version.targets if version is not None else []
+    earlier = {outcome.indicator_id: outcome for outcome in kept or []}
     made: list[ReturnOutcome] = []
     for target in targets:
         if any(outcome.indicator_id == target["indicator_id"] for outcome in made):
             continue
-        made.append(
-            ReturnOutcome(
-                position=len(made), indicator_id=target["indicator_id"], target=target["target"], unit=target["unit"]
-            )
-        )
+        line = earlier.get(target["indicator_id"]) or ReturnOutcome(indicator_id=target["indicator_id"])
+        line.position, line.target, line.unit = len(made), target["target"], target["unit"]
+        made.append(line)
     return made
+
+
+def follow_targets(agreement: Agreement, *, actor: Actor, now: datetime) -> None:
+    """After a variation is accepted: the returns the group can still change take its targets (figures already
+    entered stay with their indicators; a target it drops goes)."""
+    for ret in returns_for(agreement).values():
+        before = [(outcome.indicator_id, outcome.target) for outcome in ret.outcomes]
+        if not ret.editable:
+            continue
+        ret.outcomes = _outcome_lines(agreement, ret.outcomes)
+        after = [(outcome.indicator_id, outcome.target) for outcome in ret.outcomes]
+        if after != before:
+            audit.record(
+                actor=actor,
+                action="monitoring_return.targets_changed",
+                obj=ret,
+                before={"targets": before},
+                after={"targets": after},
+                now=now,
+            )
 
 
 def start(period: MonitoringPeriod, *, actor: Actor, now: datetime | None = None) -> MonitoringReturn:

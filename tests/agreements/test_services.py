@@ -839,3 +839,27 @@ def test_a_variation_keeps_a_period_whose_return_the_group_has_started(bid, offi
     ]
     services.update_monitoring(variation, periods, actor=officer)
     assert services.problems(variation) == []
+
+
+def test_an_accepted_variation_gives_a_return_in_progress_its_targets(bid, officer, round_):
+    from tests.monitoring.factories import started
+
+    agreement = factories.accepted(bid, officer)
+    ret = started(agreement, 1)
+    [kept] = ret.outcomes
+    kept.actual = 12
+    other = next(indicator for indicator in round_.indicators if indicator.id != kept.indicator_id)
+    variation = services.propose_variation(agreement, reason="A second outcome", actor=officer)
+    [target] = schedules.load_targets(variation.targets)
+    added = schedules.Target(other.id, other.measure, other.domain, 25, "people", "Registers")
+    services.update_targets(variation, [replace(target, target=target.target + 20), added], actor=officer)
+    services.offer_variation(variation, actor=officer)
+    member = factories.signatory(bid)
+    services.accept(variation, factories.acceptance(member), actor=member)
+
+    assert [(line.indicator_id, line.target, line.actual) for line in ret.outcomes] == [
+        (kept.indicator_id, target.target + 20, 12),
+        (other.id, 25, None),
+    ]
+    [changed] = factories.events("monitoring_return.targets_changed", ret)
+    assert changed.after["targets"] == [[kept.indicator_id, target.target + 20], [other.id, 25]]

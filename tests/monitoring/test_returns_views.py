@@ -323,3 +323,16 @@ def test_no_input_to_a_section_causes_a_server_error(applicant_client, grant, se
         applicant_client, section_url(ret, section), fields, extra_values=["newcomers", "unknown", "delivered", "yes"]
     )
     assert ret.status is ReturnStatus.IN_PROGRESS
+
+
+def test_the_spending_page_says_when_the_budget_was_scaled_to_a_smaller_grant(applicant_client, grant):
+    asked = grant.amount_pence + 150_000
+    grant.application.amount_requested_pence = asked
+    ret = started(grant)
+
+    shown = page(applicant_client.get(f"/monitoring/returns/{ret.id}/spend")).select_one("main").get_text(" ")
+
+    assert (
+        f"You asked for {format_pence(asked)} and the grant is {format_pence(grant.amount_pence)}, so each line"
+        " of your budget is scaled to the grant in the same proportion."
+    ) in " ".join(shown.split())
