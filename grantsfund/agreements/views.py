@@ -50,17 +50,13 @@ def _to_agreement(agreement: Agreement, message: str | None = None, category: st
     return redirect(url_for(".show_agreement", agreement_id=agreement.id))
 
 
-def _round_choices() -> list[tuple[int, str]]:
-    return [(round_.id, f"{fund.name}: {round_.name}") for fund in rounds.list_funds() for round_ in fund.rounds]
-
-
 # The officers' list ----------------------------------------------------------------------------------------
 
 
 @bp.route("/agreements")
 @policy.requires("manage_agreements")
 def list_agreements() -> ResponseReturnValue:
-    choices = _round_choices()
+    choices = rounds.round_choices()
     round_id = request.args.get("round", type=int)
     round_id = round_id if round_id in {value for value, _label in choices} else None
     status_value = request.args.get("status", "")

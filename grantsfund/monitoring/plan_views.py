@@ -44,10 +44,6 @@ def _closed(plan: SustainabilityPlan) -> ResponseReturnValue | None:
     )
 
 
-def _round_choices() -> list[tuple[int, str]]:
-    return [(round_.id, f"{fund.name}: {round_.name}") for fund in rounds.list_funds() for round_ in fund.rounds]
-
-
 RAG_CHOICES = [(rag.value, rag.label) for rag in Rag] + [(sustainability.NOT_REVIEWED, "Not reviewed yet")]
 
 
@@ -57,7 +53,7 @@ RAG_CHOICES = [(rag.value, rag.label) for rag in Rag] + [(sustainability.NOT_REV
 @bp.route("/sustainability")
 @policy.requires("manage_sustainability")
 def list_plans() -> ResponseReturnValue:
-    choices = _round_choices()
+    choices = rounds.round_choices()
     round_id = request.args.get("round", type=int)
     round_id = round_id if round_id in {value for value, _label in choices} else None
     rag_value = request.args.get("rag", "")

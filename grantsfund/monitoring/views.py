@@ -53,10 +53,6 @@ def _not_editable(ret: MonitoringReturn) -> ResponseReturnValue | None:
     return None
 
 
-def _round_choices() -> list[tuple[int, str]]:
-    return [(round_.id, f"{fund.name}: {round_.name}") for fund in rounds.list_funds() for round_ in fund.rounds]
-
-
 def _section_url(ret: MonitoringReturn, section: ReturnSection) -> str:
     if section is ReturnSection.EVIDENCE:
         return url_for(".edit_evidence", return_id=ret.id)
@@ -74,7 +70,7 @@ def _sections() -> dict[str, Any]:
 @bp.route("/monitoring")
 @policy.requires("review_returns")
 def list_returns() -> ResponseReturnValue:
-    choices = _round_choices()
+    choices = rounds.round_choices()
     round_id = request.args.get("round", type=int)
     round_id = round_id if round_id in {value for value, _label in choices} else None
     return render_template(

@@ -35,6 +35,11 @@ def list_funds() -> list[Fund]:
     return list(db.session.scalars(select(Fund).options(selectinload(Fund.rounds)).order_by(Fund.name)))
 
 
+def round_choices() -> list[tuple[int, str]]:
+    """Every round as (id, "Fund: Round"), for a filter's select."""
+    return [(round_.id, f"{fund.name}: {round_.name}") for fund in list_funds() for round_ in fund.rounds]
+
+
 def get_fund(fund_id: int) -> Fund:
     return db.session.execute(select(Fund).options(selectinload(Fund.rounds)).where(Fund.id == fund_id)).scalar_one()
 

@@ -24,10 +24,6 @@ from grantsfund.signposting.models import Funder, Programme, ProgrammeStatus, Si
 bp = Blueprint("signposting", __name__)
 
 
-def _round_choices() -> list[tuple[int, str]]:
-    return [(round_.id, f"{fund.name}: {round_.name}") for fund in rounds.list_funds() for round_ in fund.rounds]
-
-
 def _chosen_round(choices: list[tuple[int, str]]) -> int | None:
     """The round filter, if it names one of the rounds offered; anything else shows every round."""
     round_id = request.args.get("round", type=int)
@@ -207,7 +203,7 @@ def close_programme(programme_id: int) -> ResponseReturnValue:
 @bp.route("/signposting")
 @policy.requires("signpost")
 def list_candidates() -> ResponseReturnValue:
-    choices = _round_choices()
+    choices = rounds.round_choices()
     round_id = _chosen_round(choices)
     return render_template(
         "signposting/list_candidates.html",
@@ -371,7 +367,7 @@ def record_outcome(signpost_id: int, suggestion_id: int) -> ResponseReturnValue:
 @bp.route("/signposting/report")
 @policy.requires("view_signposting_report")
 def show_report() -> ResponseReturnValue:
-    choices = _round_choices()
+    choices = rounds.round_choices()
     round_id = _chosen_round(choices)
     return render_template(
         "signposting/report.html", report=report.build(round_id=round_id), rounds=choices, round_id=round_id
@@ -381,5 +377,5 @@ def show_report() -> ResponseReturnValue:
 @bp.route("/signposting/report.csv")
 @policy.requires("view_signposting_report")
 def download_report() -> ResponseReturnValue:
-    built = report.build(round_id=_chosen_round(_round_choices()))
+    built = report.build(round_id=_chosen_round(rounds.round_choices()))
     return csv_response(report.HEADINGS, built.rows(), filename="signposting-report.csv")
