@@ -27,7 +27,8 @@ from grantsfund.common.errors import DomainError
 from grantsfund.common.money import format_pence
 from grantsfund.common.pagination import PER_PAGE
 from grantsfund.extensions import db
-from grantsfund.monitoring.models import Closure, Continuation, MonitoringReturn, ReturnOutcome, ReturnStatus
+from grantsfund.monitoring import returns
+from grantsfund.monitoring.models import Closure, Continuation
 from grantsfund.monitoring.outcomes import PERCENT, grant_actual
 from grantsfund.notifications.services import queue_email
 from grantsfund.payments import services as payments
@@ -160,26 +161,11 @@ class Achievement:
         return "Not reported" if self.achieved is None else format_target(self.achieved, self.unit)
 
 
-def _reported(agreement: Agreement) -> dict[int, list[int | None]]:
-    """Each indicator's figures in the accepted returns, oldest period first."""
-    rows = db.session.execute(
-        select(ReturnOutcome.indicator_id, ReturnOutcome.actual)
-        .join(MonitoringReturn, MonitoringReturn.id == ReturnOutcome.return_id)
-        .join(MonitoringPeriod, MonitoringPeriod.id == MonitoringReturn.period_id)
-        .where(MonitoringReturn.agreement_id == agreement.id, MonitoringReturn.status == ReturnStatus.ACCEPTED)
-        .order_by(MonitoringPeriod.number, ReturnOutcome.position)
-    )
-    figures: dict[int, list[int | None]] = {}
-    for indicator_id, actual in rows:
-        figures.setdefault(indicator_id, []).append(actual)
-    return figures
-
-
 def achievements(agreement: Agreement) -> list[Achievement]:
     """Each target of the agreement in force, with the grant's figure from its accepted returns."""
     in_force = agreement.in_force
     targets = in_force.targets if in_force is not None else []
-    reported = _reported(agreement)
+    reported = returns.accepted_actuals(agreement.id)
     ids = [int(target["indicator_id"]) for target in targets]
     kinds = {
         row.id: row.unit

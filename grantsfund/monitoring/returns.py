@@ -481,23 +481,27 @@ def _lock(ret: MonitoringReturn) -> None:
     db.session.refresh(ret)
 
 
-def earlier_actuals(ret: MonitoringReturn) -> dict[int, list[int | None]]:
-    """Each indicator's figures in the agreement's accepted returns for earlier periods, oldest first."""
-    rows = db.session.execute(
+def accepted_actuals(agreement_id: int, *, before: int | None = None) -> dict[int, list[int | None]]:
+    """Each indicator's figures in the agreement's accepted returns (for periods before `before`, if given), oldest
+    period first: what `outcomes.grant_actual` adds up."""
+    query = (
         select(ReturnOutcome.indicator_id, ReturnOutcome.actual)
         .join(MonitoringReturn, MonitoringReturn.id == ReturnOutcome.return_id)
         .join(MonitoringPeriod, MonitoringPeriod.id == MonitoringReturn.period_id)
-        .where(
-            MonitoringReturn.agreement_id == ret.agreement_id,
-            MonitoringReturn.status == ReturnStatus.ACCEPTED,
-            MonitoringPeriod.number < ret.period.number,
-        )
-        .order_by(MonitoringPeriod.number)
+        .where(MonitoringReturn.agreement_id == agreement_id, MonitoringReturn.status == ReturnStatus.ACCEPTED)
+        .order_by(MonitoringPeriod.number, ReturnOutcome.position)
     )
+    if before is not None:
+        query = query.where(MonitoringPeriod.number < before)
     found: dict[int, list[int | None]] = defaultdict(list)
-    for indicator_id, actual in rows:
+    for indicator_id, actual in db.session.execute(query):
         found[indicator_id].append(actual)
     return found
+
+
+def earlier_actuals(ret: MonitoringReturn) -> dict[int, list[int | None]]:
+    """Each indicator's figures in the accepted returns for periods before this one's."""
+    return accepted_actuals(ret.agreement_id, before=ret.period.number)
 
 
 def _figure(value: int | None, unit: str) -> str:
