@@ -30,10 +30,13 @@ def member_of(agreement: Agreement) -> Actor:
 
 
 def running(agreement: Agreement, *, days_in: int = 10, today: date | None = None) -> Agreement:
-    """Move the grant back in time so that its first period began `days_in` days before today (London): its dates,
-    its periods and its instalments, by the same number of days."""
+    """Move the grant back in time so that its first period began `days_in` days before today (London)."""
     today = today or london_today()
-    shift = agreement.periods[0].starts_on - (today - timedelta(days=days_in))
+    return shifted(agreement, agreement.periods[0].starts_on - (today - timedelta(days=days_in)))
+
+
+def shifted(agreement: Agreement, shift: timedelta) -> Agreement:
+    """Move the grant back by `shift`: its dates, its periods and its instalments, by the same number of days."""
     agreement.starts_on -= shift
     agreement.ends_on -= shift
     version = agreement.in_force

@@ -18,7 +18,7 @@ from grantsfund.payments import services as payments
 from grantsfund.payments.models import InstalmentStatus
 from tests.agreements.factories import events, finance_actor
 from tests.conftest import queued_emails
-from tests.monitoring.factories import filled, member_of, noon, period_of, running, started, submitted
+from tests.monitoring.factories import filled, member_of, noon, period_of, running, shifted, started, submitted
 from tests.payments.conftest import grants
 
 
@@ -42,8 +42,9 @@ def test_which_reminder_a_day_calls_for(days_before, kind):
 
 
 def test_the_day_is_londons_so_late_evening_utc_in_summer_is_already_the_next_day(unmoved):
-    period = period_of(unmoved, 1)
-    assert (period.due_on.month, period.due_on.day) == (7, 21)  # British Summer Time: London is UTC+1
+    summer_day = date(london_today().year + 1, 7, 21)  # British Summer Time: London is UTC+1
+    period = period_of(shifted(unmoved, period_of(unmoved, 1).due_on - summer_day), 1)
+    assert period.due_on == summer_day
     evening = datetime.combine(period.due_on, datetime.min.time(), tzinfo=UTC) + timedelta(hours=22, minutes=30)
 
     # 22:30 UTC is 23:30 in London, still the due date: due soon, not late.
