@@ -70,6 +70,14 @@ class Config:
     # Sustainability: a grant ending within this many months is at risk if its plan is red or amber or its
     # income is not all secured.
     AT_RISK_MONTHS = env_int("AT_RISK_MONTHS", 6)
+    # Open data: grants are published in the 360Giving Data Standard as "360G-<prefix>-<reference>", the prefix
+    # being the one 360Giving gave the council; the council is the funder under its org-id (GB-LAE- and its code
+    # in the Local Authorities register), and dataSource links to the page where the council publishes the file.
+    OPEN_DATA_PREFIX = os.environ.get("OPEN_DATA_PREFIX", "northbrook")
+    COUNCIL_ORG_ID = os.environ.get("COUNCIL_ORG_ID", "GB-LAE-NBK")
+    OPEN_DATA_SOURCE_URL = os.environ.get(
+        "OPEN_DATA_SOURCE_URL", "https://www.example.gov.uk/open-data/communities-fund"
+    )
     SINGLE_PAYMENT_LIMIT_PENCE = env_int("SINGLE_PAYMENT_LIMIT_PENCE", 500_000)
     # Absolute links in emails are built from this, because the mail worker has no request.
     BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")

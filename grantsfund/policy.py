@@ -108,6 +108,9 @@ ROLE_RULES: dict[str, Callable[[User], bool]] = {
     "close_grants": _has(Role.GRANTS_OFFICER),
     # the outcomes portfolio across rounds and funds, for officers and finance
     "view_portfolio": lambda user: bool(user.roles & STAFF),
+    # the fund manager's reports (round summary, finance, equality monitoring) and the 360Giving publication
+    "view_reports": lambda user: bool(user.roles & STAFF),
+    "publish_open_data": lambda user: bool(user.roles & STAFF),
 }
 
 # Who may know an object exists at all; a type with no rule is hidden from everyone.

@@ -14,6 +14,7 @@ from grantsfund import policy
 from grantsfund.common.dates import format_date, format_datetime
 from grantsfund.common.fields import DayField
 from grantsfund.common.money import format_pence
+from grantsfund.reporting import tables
 
 
 def line_breaks(text: str | None) -> Markup:
@@ -62,6 +63,7 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(format_date, "date")
     app.add_template_filter(line_breaks, "lines")
     app.add_template_filter(iso_datetime, "iso_datetime")
+    app.add_template_filter(tables.as_html, "report_cell")
     app.add_template_global(error_summary, "error_summary_params")
 
     @app.context_processor

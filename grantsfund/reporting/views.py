@@ -1,5 +1,5 @@
-"""The outcomes portfolio for officers and finance: the page with its charts and tables, and the same tables as a
-CSV file. Both take the same filters in the query string."""
+"""The list of reports; the outcomes portfolio for officers and finance, as a page with its charts and tables
+and as a CSV file of the same tables. Both take the same filters in the query string."""
 
 from __future__ import annotations
 
@@ -18,6 +18,12 @@ from grantsfund.reporting.rollup import one_decimal
 bp = Blueprint("reporting", __name__)
 
 VIEW = "view_portfolio"
+
+
+@bp.route("/reports")
+@policy.requires("view_reports")
+def list_reports() -> ResponseReturnValue:
+    return render_template("reporting/index.html")
 
 
 def _filter_form() -> PortfolioFilterForm:

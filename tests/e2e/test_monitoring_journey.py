@@ -219,7 +219,8 @@ def test_a_group_sends_a_late_return_the_officer_asks_for_a_change_then_accepts_
     check_page(finance, "mr19-finance")
 
     # 7. What the return adds up to, on the outcomes portfolio for the journey's round: charts beside their tables.
-    finance.get_by_role("link", name="Outcomes").click()
+    finance.get_by_role("link", name="Reports").click()
+    finance.get_by_role("link", name="Outcomes portfolio").click()
     expect(finance.get_by_role("heading", level=1)).to_have_text("Outcomes portfolio")
     finance.get_by_label("Round").select_option(value=str(world["round_id"]))
     finance.get_by_role("button", name="Apply filters").click()

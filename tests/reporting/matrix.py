@@ -13,6 +13,7 @@ def staff() -> dict[str, int]:
 
 
 ROWS = [
+    Row("reporting.list_reports", fixed("/reports"), staff()),
     Row("reporting.show_portfolio", fixed("/reports/portfolio"), staff()),
     Row("reporting.show_portfolio", fixed("/reports/portfolio?round=abc"), staff()),
     Row("reporting.download_portfolio", fixed("/reports/portfolio.csv"), staff()),

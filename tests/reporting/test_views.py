@@ -255,15 +255,15 @@ def test_the_download_link_keeps_the_filters(officer_client, grants):
     assert link["href"] == f"{URL}.csv?round={grants['round'].id}"
 
 
-def test_the_navigation_shows_outcomes_to_officers_and_finance_only(officer_client, finance_client, applicant_client):
+def test_the_navigation_shows_reports_to_officers_and_finance_only(officer_client, finance_client, applicant_client):
     def navigation(client):
         return [
             link.get_text(strip=True) for link in page(client.get("/account")).select(".govuk-service-navigation a")
         ]
 
-    assert "Outcomes" in navigation(officer_client)
-    assert "Outcomes" in navigation(finance_client)
-    assert "Outcomes" not in navigation(applicant_client)
+    assert "Reports" in navigation(officer_client)
+    assert "Reports" in navigation(finance_client)
+    assert "Reports" not in navigation(applicant_client)
 
 
 def test_the_csv_never_turns_a_name_into_a_formula(officer_client, world):
