@@ -124,14 +124,17 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def _register_cli(app: Flask) -> None:
+    from grantsfund.accounts.cli import accounts_cli
     from grantsfund.assessment.cli import assessment_cli
     from grantsfund.demo.cli import demo_cli
     from grantsfund.monitoring.cli import monitoring_cli
     from grantsfund.notifications.cli import outbox_cli
+    from grantsfund.ops.cli import check_command
     from grantsfund.organisations.cli import organisations_cli
     from grantsfund.payments.cli import payments_cli
     from grantsfund.signposting.cli import funders_cli, signposting_cli
 
+    app.cli.add_command(accounts_cli)
     app.cli.add_command(outbox_cli)
     app.cli.add_command(organisations_cli)
     app.cli.add_command(assessment_cli)
@@ -140,3 +143,4 @@ def _register_cli(app: Flask) -> None:
     app.cli.add_command(payments_cli)
     app.cli.add_command(monitoring_cli)
     app.cli.add_command(demo_cli)
+    app.cli.add_command(check_command)
