@@ -57,6 +57,19 @@ def start_plan(agreement: Agreement, *, actor: Actor, now: datetime | None = Non
     return plan
 
 
+def start_missing_plans(*, actor: Actor, now: datetime | None = None) -> int:
+    """Plans for grants in force that have none: those accepted before sustainability was tracked. Returns how many
+    were started."""
+    missing = select(Agreement).where(
+        Agreement.status == AgreementStatus.ACCEPTED,
+        ~select(SustainabilityPlan.id).where(SustainabilityPlan.agreement_id == Agreement.id).exists(),
+    )
+    agreements = db.session.scalars(missing.order_by(Agreement.id)).all()
+    for agreement in agreements:
+        start_plan(agreement, actor=actor, now=now)
+    return len(agreements)
+
+
 def _new_plan(agreement: Agreement, commitments: str, actor: Actor, now: datetime) -> SustainabilityPlan:
     application = agreement.application
     plan = SustainabilityPlan(

@@ -67,6 +67,21 @@ def test_a_plan_starts_only_once_an_agreement_is_accepted(round_, officer, make_
     assert sustainability.plan_for(offered) is None
 
 
+def test_grants_accepted_before_plans_were_tracked_get_one_from_the_command(app, agreement, plan):
+    db.session.delete(plan)  # as if accepted before this release
+    db.session.flush()
+
+    result = app.test_cli_runner().invoke(args=["monitoring", "start-plans"])
+    assert result.output == "Sustainability plans: 1 plan started.\n"
+    started = sustainability.plan_for(agreement)
+    assert started is not None
+    assert started.continuation == agreement.application.continuation
+    assert events("sustainability_plan.started", started)
+    assert app.test_cli_runner().invoke(args=["monitoring", "start-plans"]).output == (
+        "Sustainability plans: 0 plans started.\n"
+    )
+
+
 def _vary_commitments(agreement, officer, commitments: str):  # noqa: F811
     variation = services.propose_variation(agreement, reason="New partner", actor=officer)
     services.update_details(
