@@ -108,7 +108,7 @@ class UserRole(db.Model):  # type: ignore[name-defined]
 
 class TokenPurpose(enum.StrEnum):
     VERIFY_EMAIL = "verify_email"
-    RESET_PASSWORD = "reset_password"
+    RESET_PASSWORD = "reset_password"  # noqa: S105 -- a token's purpose, not a password
     INVITATION = "invitation"
 
 

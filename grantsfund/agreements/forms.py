@@ -232,7 +232,7 @@ class InstalmentRow(RowForm):
 
     def validate_condition(self, field: SelectField) -> None:
         if field.data and field.data not in {str(choice.value) for choice in field.choices or []}:
-            raise ValidationError(f"Select when instalment {self.number} is paid from the list")
+            raise ValidationError(f"Select when instalment {self.number} is paid from the list")  # noqa: S608
 
 
 def _period_key(number: int) -> str:

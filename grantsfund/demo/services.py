@@ -14,7 +14,7 @@ from grantsfund.common.actor import Actor
 from grantsfund.common.dates import london_to_utc, london_today, utcnow
 from grantsfund.extensions import db
 
-DEMO_PASSWORD = "community-fund-demo"
+DEMO_PASSWORD = "community-fund-demo"  # noqa: S105 -- the demo logins' published password
 
 
 def on(year: int, month: int, day: int, hour: int, minute: int = 0) -> datetime:

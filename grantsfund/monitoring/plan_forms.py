@@ -59,7 +59,7 @@ class IncomeRow(RowForm):
 
     def validate_status(self, field: SelectField) -> None:
         if field.data and field.data not in {status.value for status in FundingStatus}:
-            raise ValidationError(f"Select the status of income source {self.number} from the list")
+            raise ValidationError(f"Select the status of income source {self.number} from the list")  # noqa: S608
 
 
 class IncomeForm(RowsForm):
