@@ -5,7 +5,6 @@ there are; text people typed is neutralised so that a spreadsheet never runs it 
 from __future__ import annotations
 
 import enum
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -13,14 +12,12 @@ from decimal import Decimal
 from typing import IO, Any
 
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
 from sqlalchemy import Select, select
 
 from grantsfund.agreements.models import Agreement, MonitoringPeriod
 from grantsfund.applications.models import Application
 from grantsfund.common.dates import london_to_utc, to_london
-from grantsfund.common.downloads import safe_cell
+from grantsfund.common.downloads import safe_cell, sheet_cell, workbook_file
 from grantsfund.common.money import plain_pounds
 from grantsfund.extensions import db
 from grantsfund.organisations.models import Organisation
@@ -28,10 +25,6 @@ from grantsfund.payments.models import Instalment, InstalmentStatus, condition_t
 from grantsfund.rounds.models import Fund, Round
 
 BATCH = 1000
-XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-# Files up to this size stay in memory; a larger one goes to a temporary file on disk.
-IN_MEMORY_BYTES = 8 * 1024 * 1024
-CHUNK_BYTES = 64 * 1024
 POUNDS_FORMAT = '"£"#,##0.00'
 DATE_FORMAT = "dd/mm/yyyy"
 
@@ -241,16 +234,6 @@ def csv_rows(criteria: Criteria) -> Iterator[list[str]]:
         ]
 
 
-def _cell(sheet: Any, value: Any, number_format: str | None = None, *, bold: bool = False) -> Any:
-    # `Any`: openpyxl writes dates and Decimals (exact pounds) too, which its type stubs leave out.
-    cell = WriteOnlyCell(sheet, value=value)
-    if number_format and value is not None:
-        cell.number_format = number_format
-    if bold:
-        cell.font = Font(bold=True)
-    return cell
-
-
 def xlsx_file(criteria: Criteria) -> IO[bytes]:
     """The workbook, written a row at a time and kept in a temporary file (in memory while small), rewound to
     its start for reading. The caller closes it."""
@@ -258,16 +241,16 @@ def xlsx_file(criteria: Criteria) -> IO[bytes]:
     sheet = workbook.create_sheet("Payments")
     for column, width in zip("ABCDEFGHIJKLMN", (20, 12, 12, 10, 14, 16, 36, 14, 14, 24, 24, 11, 30, 14), strict=True):
         sheet.column_dimensions[column].width = width
-    sheet.append([_cell(sheet, heading, bold=True) for heading in HEADER])
+    sheet.append([sheet_cell(sheet, heading, bold=True) for heading in HEADER])
     for row in rows(criteria):
         reference, group, charity, company, round_name, fund, condition = _texts(row)
         sheet.append(
             [
                 safe_cell(row.payment_reference) or None,
-                _cell(sheet, row.paid_on, DATE_FORMAT),
-                _cell(sheet, row.due_on, DATE_FORMAT),
+                sheet_cell(sheet, row.paid_on, DATE_FORMAT),
+                sheet_cell(sheet, row.due_on, DATE_FORMAT),
                 row.status.label,
-                _cell(sheet, Decimal(row.amount_pence).scaleb(-2), POUNDS_FORMAT),
+                sheet_cell(sheet, Decimal(row.amount_pence).scaleb(-2), POUNDS_FORMAT),
                 reference,
                 group,
                 charity or None,
@@ -276,20 +259,7 @@ def xlsx_file(criteria: Criteria) -> IO[bytes]:
                 fund,
                 row.number,
                 condition,
-                _cell(sheet, row.approved_on, DATE_FORMAT),
+                sheet_cell(sheet, row.approved_on, DATE_FORMAT),
             ]
         )
-    handle = tempfile.SpooledTemporaryFile(max_size=IN_MEMORY_BYTES)  # noqa: SIM115  (the response closes it)
-    workbook.save(handle)
-    handle.seek(0)
-    return handle
-
-
-def chunks(handle: IO[bytes]) -> Iterator[bytes]:
-    """The file's bytes a chunk at a time for a streamed response; the file is closed when they have all gone
-    (or the download is abandoned)."""
-    try:
-        while chunk := handle.read(CHUNK_BYTES):
-            yield chunk
-    finally:
-        handle.close()
+    return workbook_file(workbook)

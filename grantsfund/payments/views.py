@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
@@ -16,7 +16,7 @@ from grantsfund import policy
 from grantsfund.agreements import termination as terminations
 from grantsfund.agreements.models import Termination
 from grantsfund.common.dates import london_today
-from grantsfund.common.downloads import csv_response
+from grantsfund.common.downloads import csv_response, xlsx_response
 from grantsfund.common.errors import DomainError
 from grantsfund.common.transactions import commits
 from grantsfund.common.web import current_actor, page_number, safe_next_url
@@ -229,12 +229,7 @@ def download_xlsx() -> ResponseReturnValue:
     if form is None:
         return refused  # type: ignore[return-value]
     criteria = form.criteria()
-    # The workbook is written whole (a zip cannot be streamed as it is made), then sent a chunk at a time.
-    return Response(
-        export.chunks(export.xlsx_file(criteria)),
-        mimetype=export.XLSX_MIMETYPE,
-        headers={"Content-Disposition": f'attachment; filename="{criteria.filename(export.FileFormat.XLSX)}"'},
-    )
+    return xlsx_response(export.xlsx_file(criteria), filename=criteria.filename(export.FileFormat.XLSX))
 
 
 # Repayments ----------------------------------------------------------------------------------------------------
