@@ -840,7 +840,8 @@ def parse_args() -> argparse.Namespace:
         "--only",
         nargs="+",
         metavar="WORD",
-        help="measure only the targets whose name has one of these words (--only portfolio); the data is built whole",
+        help="measure only the targets whose name has one of these words (--only portfolio); the data is built whole. "
+        "--only open-data runs bench/open_data.py (the 360Giving publication's memory at 1,000 and 100,000 grants)",
     )
     parser.add_argument("--concurrency", type=int, default=2, help="client threads (default 2)")
     parser.add_argument("--warmup", type=int, default=40, help="unmeasured page requests per app first (default 40)")
@@ -870,6 +871,13 @@ def measure(servers: list[Server], target: Target, args: argparse.Namespace) -> 
 
 def main() -> int:
     args = parse_args()
+    if args.only and "open-data" in args.only:
+        import open_data  # its own database and measurements: memory, not requests
+
+        open_data.main([])
+        args.only = [word for word in args.only if word != "open-data"]
+        if not args.only:
+            return 0
     signal.signal(signal.SIGTERM, _stop_on_sigterm)
     began = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="grantsfund-bench-") as scratch_name:

@@ -97,6 +97,9 @@ def _register_blueprints(app: Flask) -> None:
     from grantsfund.pages.views import bp as pages_bp
     from grantsfund.panel.views import bp as panel_bp
     from grantsfund.payments.views import bp as payments_bp
+    from grantsfund.reporting.finance_views import bp as report_finance_bp
+    from grantsfund.reporting.opendata.views import bp as report_opendata_bp
+    from grantsfund.reporting.summary_views import bp as report_rounds_bp
     from grantsfund.reporting.views import bp as reporting_bp
     from grantsfund.rounds.views import bp as rounds_bp
     from grantsfund.signposting.views import bp as signposting_bp
@@ -119,6 +122,9 @@ def _register_blueprints(app: Flask) -> None:
         monitoring_bp,
         sustainability_bp,
         reporting_bp,
+        report_finance_bp,
+        report_opendata_bp,
+        report_rounds_bp,
     ):
         app.register_blueprint(blueprint)
 
@@ -132,6 +138,7 @@ def _register_cli(app: Flask) -> None:
     from grantsfund.ops.cli import check_command
     from grantsfund.organisations.cli import organisations_cli
     from grantsfund.payments.cli import payments_cli
+    from grantsfund.reporting.opendata.cli import publish_cli
     from grantsfund.signposting.cli import funders_cli, signposting_cli
 
     app.cli.add_command(accounts_cli)
@@ -143,4 +150,5 @@ def _register_cli(app: Flask) -> None:
     app.cli.add_command(payments_cli)
     app.cli.add_command(monitoring_cli)
     app.cli.add_command(demo_cli)
+    app.cli.add_command(publish_cli)
     app.cli.add_command(check_command)

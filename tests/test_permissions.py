@@ -20,7 +20,10 @@ from tests.monitoring import plan_matrix as sustainability
 from tests.organisations import matrix as organisations
 from tests.panel import matrix as panel
 from tests.payments import matrix as payments
+from tests.reporting import finance_matrix as report_finance
 from tests.reporting import matrix as reporting
+from tests.reporting import summary_matrix as report_rounds
+from tests.reporting.opendata import matrix as report_opendata
 from tests.rounds import matrix as rounds
 from tests.signposting import matrix as signposting
 
@@ -38,6 +41,9 @@ STAGES = [
     monitoring,
     sustainability,
     reporting,
+    report_finance,
+    report_rounds,
+    report_opendata,
 ]
 MATRIX = [row for stage in STAGES for row in stage.ROWS]
 # Each row needs only its own stage's objects; making every stage's for every row would be slow.

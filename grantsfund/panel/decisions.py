@@ -44,7 +44,7 @@ class DecisionAnswers:
     feedback: str = ""
 
 
-def _not_corrected() -> ColumnElement[bool]:
+def not_corrected() -> ColumnElement[bool]:
     """The entry is standing: no later entry corrects it."""
     later = aliased(PanelDecision)
     return ~select(later.id).where(later.corrects_id == PanelDecision.id).exists()
@@ -60,7 +60,7 @@ def committed_pence(round_: Round) -> int:
             PanelDecision.round_id == round_.id,
             PanelDecision.outcome.in_(APPROVALS),
             Application.status != ApplicationStatus.WITHDRAWN,
-            _not_corrected(),
+            not_corrected(),
         )
     )
     return int(total or 0)
@@ -73,9 +73,7 @@ def standing(items: list[PanelItem]) -> dict[int, PanelDecision]:
         return {}
     return {
         decision.item_id: decision
-        for decision in db.session.scalars(
-            select(PanelDecision).where(PanelDecision.item_id.in_(ids), _not_corrected())
-        )
+        for decision in db.session.scalars(select(PanelDecision).where(PanelDecision.item_id.in_(ids), not_corrected()))
     }
 
 
@@ -83,7 +81,7 @@ def decision_for(application: Application) -> PanelDecision | None:
     """The standing decision on the bid at its latest meeting."""
     return db.session.scalars(
         select(PanelDecision)
-        .where(PanelDecision.application_id == application.id, _not_corrected())
+        .where(PanelDecision.application_id == application.id, not_corrected())
         .order_by(PanelDecision.recorded_at.desc(), PanelDecision.id.desc())
     ).first()
 
@@ -93,7 +91,7 @@ def decisions_for(applications: list[Application]) -> dict[int, PanelDecision]:
     found: dict[int, PanelDecision] = {}
     for decision in db.session.scalars(
         select(PanelDecision)
-        .where(PanelDecision.application_id.in_([application.id for application in applications]), _not_corrected())
+        .where(PanelDecision.application_id.in_([application.id for application in applications]), not_corrected())
         .order_by(PanelDecision.recorded_at, PanelDecision.id)
     ):
         found[decision.application_id] = decision  # the later meeting's decision replaces the earlier one
