@@ -52,10 +52,16 @@ def _publisher() -> Publisher:
     return Publisher.from_config(current_app.config)
 
 
+def _preview_title(shown: int, grants: int) -> str:
+    if shown < grants:
+        return f"The first {shown} of {grants:,} grants"
+    return "The grant" if grants == 1 else f"All {grants} grants"
+
+
 def preview_table(found: Check) -> Table:
     return Table(
         "preview",
-        f"The first {len(found.preview)} of {found.grants:,} grants",
+        _preview_title(len(found.preview), found.grants),
         [
             Column("Identifier"),
             Column("Title"),

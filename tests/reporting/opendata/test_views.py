@@ -101,7 +101,7 @@ def test_officers_and_finance_see_what_would_be_published(role, client_for, gran
             "None named",
         ],
     ]
-    assert html.select_one("#table-preview caption").get_text(strip=True) == "The first 3 of 3 grants"
+    assert html.select_one("#table-preview caption").get_text(strip=True) == "All 3 grants"
     buttons = [button.get_text(strip=True) for button in html.select("#download ~ form button")]
     assert buttons == ["Download JSON", "Download Excel spreadsheet (XLSX)", "Download CSV"]
     assert "contact names" in html.select_one("#what-is-published ~ div").get_text()
