@@ -27,7 +27,7 @@ from sqlalchemy import select
 from grantsfund.applications.equality import LEADERSHIP_ANSWERS, LEADERSHIP_QUESTION, LED_BY_ANSWERS, LED_BY_QUESTION
 from grantsfund.applications.models import Application, ApplicationStatus, EqualityResponse
 from grantsfund.extensions import db
-from grantsfund.reporting.round_summary import ReportOptions, Scope, applications_in
+from grantsfund.reporting.round_scope import ReportOptions, Scope, applications_in
 from grantsfund.reporting.suppression import WITHHELD_TEXT, Mark, Sum, suppress
 from grantsfund.reporting.tables import SUPPRESSED, SUPPRESSED_TEXT, Cell, Column, Percent, Table
 

@@ -15,47 +15,33 @@ What counts:
   criterion is the moderator's agreed score where there is one, otherwise its assessors' mean (as in the ranking).
 
 Loading is a fixed number of statements however many applications, themes, wards and scores there are: three for
-the filter's choices (shared with the equality report), then twelve, nearly all grouped in SQL."""
+the filter's choices (shared with the equality report), then twelve, nearly all grouped in SQL.
+
+This module adds up applications and money and puts the report together. Screening (round_eligibility.py) and
+assessment (round_assessment.py) are counted from records of their own, so each is in a module of its own; what a
+report covers (round_scope.py) is shared by all of them and by the equality report."""
 
 from __future__ import annotations
 
-import re
-from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
 from typing import Any, NamedTuple
 
-from sqlalchemy import ColumnElement, Subquery, case, func, select
+from sqlalchemy import Subquery, case, func, select
 from sqlalchemy.orm import aliased
 
 from grantsfund.applications.listing import AMOUNT_BANDS, AmountBand
-from grantsfund.applications.models import (
-    Application,
-    ApplicationStatus,
-    EligibilityAnswer,
-    application_themes,
-    application_wards,
-)
-from grantsfund.assessment.models import (
-    Assignment,
-    AssignmentStatus,
-    CriterionScore,
-    EligibilityCheck,
-    EligibilityResult,
-    ModeratedScore,
-    Recommendation,
-    ScoreSheet,
-)
-from grantsfund.assessment.ranking import weighted_percent
+from grantsfund.applications.models import Application, ApplicationStatus, application_themes, application_wards
 from grantsfund.common.money import format_pence
 from grantsfund.extensions import db
 from grantsfund.organisations.models import LegalForm, Organisation, Ward
 from grantsfund.panel.models import APPROVALS, PanelDecision
+from grantsfund.reporting import round_assessment, round_eligibility
+from grantsfund.reporting.round_scope import ALL_APPLICATIONS, ReportOptions, Scope, applications_in, rounds_in
 from grantsfund.reporting.tables import Cell, Column, Money, Percent, Table, one_decimal_percent
-from grantsfund.rounds import queries as rounds
-from grantsfund.rounds.models import Criterion, EligibilityQuestion, Round, Theme, round_themes
+from grantsfund.rounds.models import Round, Theme, round_themes
 
 S = ApplicationStatus
 # Where a submitted application can be, in the order it gets there.
@@ -71,7 +57,6 @@ STATUS_LABELS: dict[ApplicationStatus, str] = {
     S.WITHDRAWN: "Withdrawn",
 }
 DECIDED = frozenset({S.APPROVED, S.DECLINED, S.INELIGIBLE})
-FOUND_ELIGIBLE = frozenset({S.ELIGIBLE, S.IN_ASSESSMENT, S.AT_PANEL, S.DEFERRED, S.APPROVED, S.DECLINED})
 
 # The group's annual income, in the size bands the NCVO Civil Society Almanac uses (micro, small, medium, large).
 INCOME_BANDS = (
@@ -84,7 +69,6 @@ INCOME_SIZES = {"micro": "Micro", "small": "Small", "medium": "Medium", "large":
 
 NO_THEME = "No theme given"
 NO_WARD = "Ward not given"
-ALL_APPLICATIONS = "All applications"
 SEVERAL = "A bid with several {} counts once under each, so the rows add up to more than the round’s totals."
 RATE_NOTE = "Success rate is approved ÷ decided (approved, declined or found not eligible); blank until one is."
 
@@ -104,91 +88,6 @@ SLUGS = (
     "criteria",
     "recommendations",
 )
-
-
-# What the report covers ------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Scope:
-    """A round, all of a fund's rounds, or (neither) every round."""
-
-    fund_id: int | None = None
-    round_id: int | None = None
-
-    def query_args(self) -> dict[str, Any]:
-        """The scope as the page's query string. Both are always given, so "every round" ("" for both) is not
-        mistaken for the page opened without a choice (which shows the latest round)."""
-        return {"fund": self.fund_id or "", "round": self.round_id or ""}
-
-
-@dataclass(frozen=True)
-class ReportOptions:
-    """The rounds and funds a report can cover, and the round it shows when nothing is chosen: the most recent one
-    (by when it opened) that has applications."""
-
-    funds: list[tuple[int, str]]
-    rounds: list[tuple[int, str]]  # (id, "Fund: Round"), as rounds.queries.round_choices() gives them
-    round_funds: dict[int, int]
-    by_id: dict[int, Round]
-    default_round_id: int | None
-
-    @property
-    def default(self) -> Scope:
-        return Scope(round_id=self.default_round_id) if self.default_round_id is not None else Scope()
-
-    def covered(self, scope: Scope) -> list[Round]:
-        if scope.round_id is not None:
-            return [self.by_id[scope.round_id]]
-        return [round_ for round_ in self.by_id.values() if scope.fund_id in (None, round_.fund_id)]
-
-    def label(self, scope: Scope) -> str:
-        if scope.round_id is not None:
-            return dict(self.rounds)[scope.round_id]
-        if scope.fund_id is not None:
-            return f"{dict(self.funds)[scope.fund_id]}: all rounds"
-        return "Every fund and round"
-
-    def slug(self, scope: Scope) -> str:
-        """The scope in a file name: 'communities-fund-round-2025-26'."""
-        return re.sub(r"[^a-z0-9]+", "-", self.label(scope).lower()).strip("-") or "report"
-
-
-def report_options() -> ReportOptions:
-    """Every fund and round (three statements: the funds with their rounds, and which rounds have applications)."""
-    funds = rounds.list_funds()
-    with_bids = set(
-        db.session.scalars(select(Application.round_id).where(Application.submitted_at.is_not(None)).distinct())
-    )
-    by_id = {round_.id: round_ for fund in funds for round_ in fund.rounds}
-    candidates = [round_ for round_ in by_id.values() if round_.id in with_bids]
-    latest = max(candidates, key=lambda round_: (round_.opens_at or round_.created_at, round_.id), default=None)
-    return ReportOptions(
-        funds=[(fund.id, fund.name) for fund in funds],
-        rounds=[(round_.id, f"{fund.name}: {round_.name}") for fund in funds for round_ in fund.rounds],
-        round_funds={round_.id: round_.fund_id for round_ in by_id.values()},
-        by_id=by_id,
-        default_round_id=latest.id if latest else None,
-    )
-
-
-def applications_in(scope: Scope) -> list[ColumnElement[bool]]:
-    """The conditions on Application for the submitted applications a scope covers."""
-    conditions: list[ColumnElement[bool]] = [Application.submitted_at.is_not(None)]
-    if scope.round_id is not None:
-        conditions.append(Application.round_id == scope.round_id)
-    elif scope.fund_id is not None:
-        conditions.append(Application.round_id.in_(select(Round.id).where(Round.fund_id == scope.fund_id)))
-    return conditions
-
-
-def rounds_in(scope: Scope, column: Any) -> list[ColumnElement[bool]]:
-    """The conditions on a round id column for the rounds a scope covers."""
-    if scope.round_id is not None:
-        return [column == scope.round_id]
-    if scope.fund_id is not None:
-        return [column.in_(select(Round.id).where(Round.fund_id == scope.fund_id))]
-    return []
 
 
 # Adding up ---------------------------------------------------------------------------------------------------------
@@ -352,12 +251,20 @@ def round_summary(scope: Scope, options: ReportOptions) -> RoundSummary:
     tables = [
         _headline_table(headline, len(covered)),
         _progress_table(by_status),
-        *_eligibility_tables(by_status, _load_latest_checks(scope), _load_ruled_out(scope)),
+        *round_eligibility.eligibility_tables(
+            {status: tally.applications for status, tally in by_status.items()},
+            round_eligibility.load_latest_checks(scope),
+            round_eligibility.load_ruled_out(scope),
+        ),
         _breakdown("by-theme", "By theme", "Theme", list(themes.values()), [SEVERAL.format("themes"), RATE_NOTE]),
         _breakdown("by-ward", "By ward", "Ward", _ward_tallies(bids), [_WARD_NOTE, SEVERAL.format("wards"), RATE_NOTE]),
         *_profile_tables(grouped),
-        *assessment_tables(
-            _load_sheets(scope), _load_scores(scope), _load_agreed(scope), _load_criteria(scope), options.by_id
+        *round_assessment.assessment_tables(
+            round_assessment.load_sheets(scope),
+            round_assessment.load_scores(scope),
+            round_assessment.load_agreed(scope),
+            round_assessment.load_criteria(scope),
+            options.by_id,
         ),
     ]
     chart = [ChartRow(tally.name, tally.requested_pence, tally.awarded_pence) for tally in themes.values()]
@@ -430,87 +337,6 @@ def _breakdown(
     if total:
         body.append(total_of(rows).row())
     return Table(slug, title, breakdown_columns(first), body, tuple(notes))
-
-
-# Eligibility -------------------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class LatestCheck:
-    """An application's most recent screening by an officer."""
-
-    status: ApplicationStatus
-    result: EligibilityResult
-    checklist: list[dict[str, Any]]
-
-
-def _eligibility_tables(
-    by_status: dict[Any, Tally], checks: Sequence[LatestCheck], ruled_out: Sequence[tuple[str, int]]
-) -> list[Table]:
-    count = {status: tally.applications for status, tally in by_status.items()}
-    total = sum(count.values())
-    waiting = sum(
-        1 for check in checks if check.status is S.SUBMITTED and check.result is EligibilityResult.MORE_INFORMATION
-    )
-    outcomes = [
-        ("Found eligible", sum(count.get(status, 0) for status in FOUND_ELIGIBLE)),
-        ("Found not eligible", count.get(S.INELIGIBLE, 0)),
-        ("Waiting for more information from the group", waiting),
-        ("Still to screen", count.get(S.SUBMITTED, 0) - waiting),
-        ("Withdrawn", count.get(S.WITHDRAWN, 0)),
-        (ALL_APPLICATIONS, total),
-    ]
-    rows: list[list[Cell]] = [
-        [name, number, Percent(Fraction(number, total)) if total else None] for name, number in outcomes
-    ]
-    columns = [Column("Outcome of screening"), Column("Applications", True), Column("Share of applications", True)]
-    notes = ["A bid withdrawn by the group, before or after screening, counts as withdrawn."]
-    return [
-        Table("eligibility", "Eligibility outcomes", columns, rows, notes),
-        _screening_checks(checks),
-        _ruled_out_table(ruled_out),
-    ]
-
-
-def _screening_checks(checks: Sequence[LatestCheck]) -> Table:
-    """Each checklist item the officers' latest screening found unmet: among the bids found not eligible, and
-    among every bid screened."""
-    labels: dict[str, str] = {}
-    unmet_ineligible: Counter[str] = Counter()
-    unmet_any: Counter[str] = Counter()
-    for check in checks:
-        for item in check.checklist:
-            key = str(item.get("key"))
-            labels.setdefault(key, str(item.get("label") or key))
-            if not item.get("passed"):
-                unmet_any[key] += 1
-                if check.result is EligibilityResult.INELIGIBLE:
-                    unmet_ineligible[key] += 1
-    ineligible = sum(1 for check in checks if check.result is EligibilityResult.INELIGIBLE)
-    rows: list[list[Cell]] = [
-        [labels[key], unmet_ineligible[key], unmet_any[key]]
-        for key in sorted(unmet_any, key=lambda key: (-unmet_ineligible[key], -unmet_any[key], labels[key]))
-    ]
-    columns = [
-        Column("Check"),
-        Column("Not met: bids found not eligible", True),
-        Column("Not met: every bid screened", True),
-    ]
-    notes = [
-        f"From each bid’s latest screening: {len(checks):,} screened, {ineligible:,} found not eligible. "
-        "A bid can miss more than one check, and an officer can still find a bid eligible that missed one.",
-    ]
-    return Table("screening-checks", "Screening checks not met", columns, rows, notes)
-
-
-def _ruled_out_table(ruled_out: Sequence[tuple[str, int]]) -> Table:
-    rows: list[list[Cell]] = [[question, groups] for question, groups in ruled_out]
-    columns = [Column("Eligibility question"), Column("Groups ruled out", True)]
-    notes = [
-        "Groups who started an application and answered an eligibility question so that they could not apply. "
-        "They are not counted as applications."
-    ]
-    return Table("eligibility-questions", "Eligibility questions that stopped groups applying", columns, rows, notes)
 
 
 # Theme, ward, legal form and size ----------------------------------------------------------------------------------
@@ -590,196 +416,6 @@ def _ward_tallies(bids: Subquery) -> list[Tally]:
     if None in found:
         found[None].name = NO_WARD
     return list(found.values())
-
-
-# Assessment --------------------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class CriterionScores:
-    """A bid's submitted scores for one criterion, added up in SQL."""
-
-    application_id: int
-    criterion_id: int
-    count: int
-    total: int
-    lowest: int
-    highest: int
-
-    @property
-    def spread(self) -> int:
-        return self.highest - self.lowest
-
-
-@dataclass
-class CriterionStats:
-    name: str
-    essential: bool = False
-    bids: int = 0
-    score_sum: Fraction = Fraction(0)
-    lowest: int | None = None
-    highest: int | None = None
-    compared: int = 0  # bids with two or more assessors' scores
-    spread_sum: int = 0
-    differed: int = 0  # of those, assessors differing by the round's moderation spread or more
-    moderated: int = 0
-    below_pass_mark: int = 0
-
-    def add(
-        self, scores: CriterionScores, score: Fraction, *, moderated: bool, criterion: Criterion, round_: Round
-    ) -> None:
-        self.essential = self.essential or criterion.essential
-        self.bids += 1
-        self.score_sum += score
-        self.lowest = scores.lowest if self.lowest is None else min(self.lowest, scores.lowest)
-        self.highest = scores.highest if self.highest is None else max(self.highest, scores.highest)
-        if scores.count > 1:
-            self.compared += 1
-            self.spread_sum += scores.spread
-            self.differed += scores.spread >= round_.moderation_spread
-        self.moderated += moderated
-        self.below_pass_mark += criterion.essential and score < round_.essential_threshold
-
-    def row(self) -> list[Cell]:
-        return [
-            self.name,
-            self.bids,
-            score_text(Fraction(self.score_sum, self.bids) if self.bids else None),
-            self.lowest,
-            self.highest,
-            score_text(Fraction(self.spread_sum, self.compared) if self.compared else None),
-            self.differed,
-            self.moderated,
-            self.below_pass_mark if self.essential else "Not essential",
-        ]
-
-
-def score_text(value: Fraction | None) -> str:
-    """A score out of 5 to one decimal place ('3.5'), or '' when there is none."""
-    return "" if value is None else one_decimal_percent(value / 100)
-
-
-@dataclass
-class BidScores:
-    round_id: int
-    sheets: int = 0
-    scores: dict[int, Fraction] = field(default_factory=dict)  # criterion -> the bid's score
-    failed_essential: bool = False
-
-
-def assessment_tables(
-    sheets: Sequence[tuple[int, int, Recommendation | None, int]],
-    scores: Sequence[CriterionScores],
-    agreed: dict[tuple[int, int], int],
-    criteria: Sequence[Criterion],
-    round_by_id: dict[int, Round],
-) -> list[Table]:
-    """The assessment summary, the statistics for each criterion (criteria of the same name in different rounds
-    together), and the assessors' recommendations."""
-    bids: dict[int, BidScores] = {}
-    recommendations: Counter[Recommendation | None] = Counter()
-    for application_id, round_id, recommendation, count in sheets:
-        bids.setdefault(application_id, BidScores(round_id)).sheets += count
-        recommendations[recommendation] += count
-    by_id = {criterion.id: criterion for criterion in criteria}
-    stats: dict[str, CriterionStats] = {criterion.name: CriterionStats(criterion.name) for criterion in criteria}
-    for row in scores:
-        criterion, bid = by_id.get(row.criterion_id), bids.get(row.application_id)
-        if criterion is None or bid is None:
-            continue
-        round_ = round_by_id[criterion.round_id]
-        moderated = (row.application_id, row.criterion_id) in agreed
-        score = (
-            Fraction(agreed[(row.application_id, row.criterion_id)]) if moderated else Fraction(row.total, row.count)
-        )
-        bid.scores[row.criterion_id] = score
-        bid.failed_essential |= criterion.essential and score < round_.essential_threshold
-        stats[criterion.name].add(row, score, moderated=moderated, criterion=criterion, round_=round_)
-    return [
-        _assessment_summary(bids, list(stats.values()), criteria, round_by_id),
-        _criteria_table([stat for stat in stats.values() if stat.bids] or list(stats.values())),
-        _recommendations_table(recommendations),
-    ]
-
-
-def _weighted(
-    bids: dict[int, BidScores], criteria: Sequence[Criterion], round_by_id: dict[int, Round]
-) -> list[Fraction]:
-    """The weighted score (a share of the most possible) of each bid with all its assessments in."""
-    of_round: dict[int, list[Criterion]] = defaultdict(list)
-    for criterion in criteria:
-        of_round[criterion.round_id].append(criterion)
-    found = []
-    for bid in bids.values():
-        if bid.sheets >= round_by_id[bid.round_id].assessors_per_bid:
-            weighted = weighted_percent(of_round[bid.round_id], bid.scores)
-            if weighted is not None:
-                found.append(weighted / 100)
-    return found
-
-
-def _assessment_summary(
-    bids: dict[int, BidScores],
-    stats: list[CriterionStats],
-    criteria: Sequence[Criterion],
-    round_by_id: dict[int, Round],
-) -> Table:
-    weighted = _weighted(bids, criteria, round_by_id)
-    compared = sum(stat.compared for stat in stats)
-    differed = sum(stat.differed for stat in stats)
-    rows: list[list[Cell]] = [
-        ["Bids with at least one assessment", len(bids)],
-        ["Assessments submitted", sum(bid.sheets for bid in bids.values())],
-        ["Bids with every assessment in", len(weighted)],
-        ["Average overall score", Percent(sum(weighted, Fraction(0)) / len(weighted)) if weighted else None],
-        ["Lowest overall score", Percent(min(weighted)) if weighted else None],
-        ["Highest overall score", Percent(max(weighted)) if weighted else None],
-        [
-            "Assessors agreed (within the moderation spread)",
-            Percent(Fraction(compared - differed, compared)) if compared else None,
-        ],
-        ["Criterion scores where assessors differed by the spread or more", differed],
-        ["Criterion scores moderated", sum(stat.moderated for stat in stats)],
-        [
-            "Bids with an essential criterion below the pass mark",
-            sum(1 for bid in bids.values() if bid.failed_essential),
-        ],
-    ]
-    notes = [
-        "The overall score is weighted by the criteria’s weights, as a percentage of the most a bid could score, "
-        "for bids whose assessments are all in.",
-        "Agreement is over each criterion of each bid that two or more assessors scored.",
-    ]
-    return Table("assessment", "Assessment", [Column("Measure"), Column("Figure", numeric=True)], rows, notes)
-
-
-def _criteria_table(stats: Sequence[CriterionStats]) -> Table:
-    columns = [
-        Column("Criterion"),
-        Column("Bids scored", True),
-        Column("Average score", True),
-        Column("Lowest score given", True),
-        Column("Highest score given", True),
-        Column("Average difference between assessors", True),
-        Column("Assessors differed by the spread or more", True),
-        Column("Moderated", True),
-        Column("Below the pass mark", True),
-    ]
-    notes = [
-        "Scores are out of 5. A bid’s score for a criterion is the moderator’s agreed score where there is one, "
-        "otherwise the mean of its assessors’ scores; the lowest and highest are single assessors’ scores.",
-        "Below the pass mark counts bids scoring under the round’s pass mark on an essential criterion.",
-    ]
-    return Table("criteria", "Scores by criterion", columns, [stat.row() for stat in stats], notes)
-
-
-def _recommendations_table(counted: Counter[Recommendation | None]) -> Table:
-    rows: list[list[Cell]] = [[recommendation.label, counted[recommendation]] for recommendation in Recommendation]
-    if counted[None]:
-        rows.append(["None given", counted[None]])
-    rows.append(["All assessments", sum(counted.values())])
-    columns = [Column("Assessor’s recommendation"), Column("Assessments", True)]
-    return Table("recommendations", "Assessors’ recommendations", columns, rows)
 
 
 # The statements ----------------------------------------------------------------------------------------------------
@@ -879,102 +515,3 @@ def _load_committed(scope: Scope) -> int:
         )
     )
     return int(total or 0)
-
-
-def _load_latest_checks(scope: Scope) -> list[LatestCheck]:
-    """Each screened application's latest check, with its checklist. One statement."""
-    latest = select(func.max(EligibilityCheck.id)).group_by(EligibilityCheck.application_id)
-    rows = db.session.execute(
-        select(Application.status, EligibilityCheck.result, EligibilityCheck.checklist)
-        .join(Application, Application.id == EligibilityCheck.application_id)
-        .where(*applications_in(scope), EligibilityCheck.id.in_(latest))
-    )
-    return [LatestCheck(status, result, list(checklist or [])) for status, result, checklist in rows]
-
-
-def _load_ruled_out(scope: Scope) -> list[tuple[str, int]]:
-    """How many withdrawn drafts each eligibility question ruled out, most first. One statement."""
-    count = func.count(func.distinct(Application.id))
-    rows = db.session.execute(
-        select(EligibilityQuestion.text, count)
-        .select_from(EligibilityAnswer)
-        .join(EligibilityQuestion, EligibilityQuestion.id == EligibilityAnswer.question_id)
-        .join(Application, Application.id == EligibilityAnswer.application_id)
-        .where(
-            *rounds_in(scope, Application.round_id),
-            Application.status == S.WITHDRAWN,
-            Application.submitted_at.is_(None),
-            EligibilityAnswer.answer != EligibilityQuestion.qualifying_answer,
-        )
-        .group_by(EligibilityQuestion.id, EligibilityQuestion.text, EligibilityQuestion.position)
-        .order_by(count.desc(), EligibilityQuestion.position, EligibilityQuestion.id)
-    )
-    return [(text, int(groups)) for text, groups in rows]
-
-
-def _scored(scope: Scope) -> list[ColumnElement[bool]]:
-    """Submitted score sheets of assessors who declared no conflict, on the scope's applications."""
-    return [
-        *applications_in(scope),
-        Assignment.status == AssignmentStatus.ACCEPTED,
-        ScoreSheet.submitted_at.is_not(None),
-    ]
-
-
-def _load_sheets(scope: Scope) -> list[tuple[int, int, Recommendation | None, int]]:
-    """(bid, its round, recommendation, submitted sheets). One statement."""
-    rows = db.session.execute(
-        select(Application.id, Application.round_id, ScoreSheet.recommendation, func.count(ScoreSheet.id))
-        .select_from(ScoreSheet)
-        .join(Assignment, Assignment.id == ScoreSheet.assignment_id)
-        .join(Application, Application.id == Assignment.application_id)
-        .where(*_scored(scope))
-        .group_by(Application.id, Application.round_id, ScoreSheet.recommendation)
-    )
-    return [(bid, round_id, recommendation, int(count)) for bid, round_id, recommendation, count in rows]
-
-
-def _load_scores(scope: Scope) -> list[CriterionScores]:
-    """Each bid's submitted scores for each criterion: how many, their total, lowest and highest. One statement."""
-    rows = db.session.execute(
-        select(
-            Application.id,
-            CriterionScore.criterion_id,
-            func.count(CriterionScore.score),
-            func.sum(CriterionScore.score),
-            func.min(CriterionScore.score),
-            func.max(CriterionScore.score),
-        )
-        .select_from(CriterionScore)
-        .join(ScoreSheet, ScoreSheet.id == CriterionScore.sheet_id)
-        .join(Assignment, Assignment.id == ScoreSheet.assignment_id)
-        .join(Application, Application.id == Assignment.application_id)
-        .where(*_scored(scope), CriterionScore.score.is_not(None))
-        .group_by(Application.id, CriterionScore.criterion_id)
-    )
-    return [CriterionScores(*(int(value) for value in row)) for row in rows]
-
-
-def _load_agreed(scope: Scope) -> dict[tuple[int, int], int]:
-    """The moderators' latest agreed score for each (bid, criterion). One statement."""
-    agreed: dict[tuple[int, int], int] = {}
-    rows = db.session.execute(
-        select(ModeratedScore.application_id, ModeratedScore.criterion_id, ModeratedScore.score)
-        .join(Application, Application.id == ModeratedScore.application_id)
-        .where(*applications_in(scope))
-        .order_by(ModeratedScore.moderated_at, ModeratedScore.id)
-    )
-    for application_id, criterion_id, score in rows:
-        agreed[(application_id, criterion_id)] = score  # later ones replace earlier
-    return agreed
-
-
-def _load_criteria(scope: Scope) -> list[Criterion]:
-    """The scope's rounds' criteria, in the rounds' order. One statement."""
-    return list(
-        db.session.scalars(
-            select(Criterion)
-            .where(*rounds_in(scope, Criterion.round_id))
-            .order_by(Criterion.position, Criterion.round_id.desc(), Criterion.id)
-        )
-    )

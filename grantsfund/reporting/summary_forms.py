@@ -10,7 +10,7 @@ from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput
 from wtforms import SubmitField
 
 from grantsfund.reporting.filter_fields import FundAndRoundFilters, choices
-from grantsfund.reporting.round_summary import ReportOptions, Scope
+from grantsfund.reporting.round_scope import ReportOptions, Scope
 
 
 class RoundReportForm(FundAndRoundFilters):

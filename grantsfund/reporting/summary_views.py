@@ -11,7 +11,7 @@ from flask.typing import ResponseReturnValue
 from grantsfund import policy
 from grantsfund.common.dates import london_today
 from grantsfund.common.downloads import csv_response
-from grantsfund.reporting import charts, equality, round_summary
+from grantsfund.reporting import charts, equality, round_scope, round_summary
 from grantsfund.reporting.spreadsheets import tables_response
 from grantsfund.reporting.summary_forms import RoundReportForm
 from grantsfund.reporting.tables import Table
@@ -25,7 +25,7 @@ EQUALITY_TABLES = ", ".join(f"'{slug}'" for slug in equality.SLUGS)
 
 
 def _form() -> RoundReportForm:
-    form = RoundReportForm(request.args, options=round_summary.report_options())
+    form = RoundReportForm(request.args, options=round_scope.report_options())
     form.validate()
     return form
 

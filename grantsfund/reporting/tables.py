@@ -3,7 +3,8 @@
 A report builds `Table`s once; the page, the CSV and the XLSX all render the same rows, so the figures a fund
 manager downloads are the figures they read. Cells are typed so that each format shows them properly: money is
 pence (a spreadsheet gets a number in pounds with a £ format, never text), a share is a fraction (shown to one
-decimal place), and a count too small to publish is `SUPPRESSED`."""
+decimal place), so is a score (an average can be 3.4, and a spreadsheet should be able to average it again), and a
+count too small to publish is `SUPPRESSED`."""
 
 from __future__ import annotations
 
@@ -31,6 +32,13 @@ class Percent:
     share: Fraction
 
 
+@dataclass(frozen=True)
+class Score:
+    """A score, such as an average out of 5, to one decimal place: Score(Fraction(17, 5)) reads 3.4."""
+
+    value: Fraction
+
+
 class Suppressed(enum.Enum):
     """A count too small to publish without risk of identifying someone: it reads 'fewer than 5'."""
 
@@ -40,7 +48,7 @@ class Suppressed(enum.Enum):
 SUPPRESSED = Suppressed.CELL
 SUPPRESSED_TEXT = "Fewer than 5"
 
-Cell = str | int | Money | Percent | Suppressed | None
+Cell = str | int | Money | Percent | Score | Suppressed | None
 
 
 @dataclass(frozen=True)
@@ -76,6 +84,11 @@ def one_decimal_percent(share: Fraction) -> str:
     return f"{sign}{whole}.{tenth}"
 
 
+def one_decimal(value: Fraction) -> str:
+    """Fraction(7, 2) -> '3.5', rounded half up at the first decimal place, as shares are."""
+    return one_decimal_percent(value / 100)
+
+
 def as_text(cell: Cell) -> str:
     """The cell in a CSV file: pounds without a symbol, a percentage without its sign, typed text formula-safe."""
     match cell:
@@ -87,6 +100,8 @@ def as_text(cell: Cell) -> str:
             return plain_pounds(pence)
         case Percent(share):
             return one_decimal_percent(share)
+        case Score(value):
+            return one_decimal(value)
         case int():
             return str(cell)
         case _:
@@ -104,6 +119,8 @@ def as_html(cell: Cell) -> str:
             return format_pence(pence)
         case Percent(share):
             return one_decimal_percent(share) + "%"
+        case Score(value):
+            return one_decimal(value)
         case int():
             return f"{cell:,}"
         case _:
@@ -112,15 +129,19 @@ def as_html(cell: Cell) -> str:
 
 POUNDS_FORMAT = "£#,##0.00"
 PERCENT_FORMAT = "0.0%"
+SCORE_FORMAT = "0.0"
 
 
 def as_xlsx(cell: Cell) -> tuple[Any, str | None]:
-    """The cell's value in a spreadsheet and its number format: money and shares stay numbers people can add up."""
+    """The cell's value in a spreadsheet and its number format: money, shares and scores stay numbers people can
+    add up."""
     match cell:
         case Money(pence):
             return Decimal(pence) / 100, POUNDS_FORMAT
         case Percent(share):
             return Decimal(share.numerator) / Decimal(share.denominator), PERCENT_FORMAT
+        case Score(value):
+            return Decimal(value.numerator) / Decimal(value.denominator), SCORE_FORMAT
         case Suppressed():
             return SUPPRESSED_TEXT, None
         case str():

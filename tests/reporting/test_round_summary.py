@@ -10,6 +10,8 @@ import csv
 import io
 import itertools
 from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+from fractions import Fraction
 
 import pytest
 from openpyxl import load_workbook
@@ -34,6 +36,7 @@ from grantsfund.assessment.models import (
 from grantsfund.extensions import db
 from grantsfund.organisations.models import LegalForm, Organisation, Ward
 from grantsfund.panel.models import MeetingStatus, Outcome, PanelDecision, PanelItem, PanelMeeting
+from grantsfund.reporting.tables import Score, as_html, as_text, as_xlsx
 from grantsfund.rounds.models import Criterion, EligibilityQuestion, Fund, Round, RoundStatus, Theme
 from tests.conftest import error_messages, page
 from tests.fuzzing import assert_no_server_error
@@ -545,6 +548,19 @@ def test_the_spreadsheet_has_every_table_as_numbers(officer_client, world):
     food, *_ = world["themes"]
     assert [cell.value for cell in themes[2]] == [food.name, 4, 25000, 3, 2, 15500, pytest.approx(2 / 3)]
     assert themes["G2"].number_format == "0.0%"
+    # Average scores are numbers too, shown to one decimal place as on the page ("3.0", "0.7").
+    criteria = workbook["Scores by criterion"]
+    assert [cell.value for cell in criteria[2]] == ["Need", 4, 3, 1, 5, pytest.approx(2 / 3), 1, 1, 1]
+    assert criteria["C2"].number_format == criteria["F2"].number_format == "0.0"
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [(Fraction(17, 5), "3.4"), (Fraction(7, 20), "0.4"), (Fraction(2, 3), "0.7"), (Fraction(5), "5.0")],
+)
+def test_a_score_reads_to_one_decimal_place_and_stays_a_number_in_a_spreadsheet(value, text):
+    assert as_text(Score(value)) == as_html(Score(value)) == text  # rounded half up, as shares are
+    assert as_xlsx(Score(value)) == (Decimal(value.numerator) / Decimal(value.denominator), "0.0")
 
 
 def test_a_fund_covers_all_its_rounds_and_everything_covers_every_fund(officer_client, world, officer):
