@@ -54,9 +54,13 @@ def csv_response(header: Sequence[str], rows: Iterable[Sequence[str]], *, filena
 
 
 def sheet_cell(sheet: Any, value: Any, number_format: str | None = None, *, bold: bool = False) -> Any:
-    """A cell for a write-only sheet. `Any`: openpyxl writes dates and Decimals (exact pounds) too, which its type
-    stubs leave out."""
+    """A cell for a write-only sheet; text is always stored as text. `Any`: openpyxl writes dates and Decimals
+    (exact pounds) too, which its type stubs leave out."""
     cell = WriteOnlyCell(sheet, value=value)
+    if isinstance(value, str):
+        # Text stays text exactly as typed: openpyxl would otherwise write "=…" as a formula. (Unlike a CSV file,
+        # a workbook says what each cell is, so no leading quote is needed.)
+        cell.data_type = "s"
     if number_format and value is not None:
         cell.number_format = number_format
     if bold:

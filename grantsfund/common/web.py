@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import urlsplit
 
-from flask import request
+from flask import redirect, request, url_for
 from flask_login import current_user
+from werkzeug.wrappers import Response
+from wtforms import Form
 
 from grantsfund.common.actor import Actor
 
@@ -28,3 +31,11 @@ def safe_next_url(target: str | None) -> str | None:
 def page_number() -> int:
     page = request.args.get("page", default=1, type=int)
     return page if page and 0 < page < 100_000 else 1
+
+
+def back_to_the_filters(endpoint: str, form: Form) -> Response:
+    """A download asked for with a bad filter goes back to its page, which says what is wrong, with what was chosen
+    kept. Only the form's own fields are carried over: anything else in the query string is dropped, so it can never
+    reach url_for as one of its own keywords (such as _method)."""
+    kept: dict[str, Any] = {name: request.args.getlist(name) for name in form._fields if name in request.args}
+    return redirect(url_for(endpoint, **kept))

@@ -14,6 +14,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from config import DEV_SECRET_KEY
+from grantsfund.reporting.opendata import identifiers
 
 # Long enough that it cannot be guessed: 32 random bytes written as hex is 64 characters.
 SECRET_KEY_MIN_LENGTH = 32
@@ -43,9 +44,14 @@ def _warning(setting: str, message: str) -> Problem:
     return Problem(Severity.WARNING, setting, message)
 
 
+def _placeholder(value: str) -> bool:
+    """Still the example file's text ("CHANGE …"), not a real value."""
+    return "CHANGE" in value or any(character.isspace() for character in value)
+
+
 def _secret_key(config: Config) -> Iterator[Problem]:
     key = config.get("SECRET_KEY") or ""
-    if key == DEV_SECRET_KEY or len(key) < SECRET_KEY_MIN_LENGTH:
+    if key == DEV_SECRET_KEY or len(key) < SECRET_KEY_MIN_LENGTH or _placeholder(key):
         yield _refused(
             "SECRET_KEY",
             f"Set SECRET_KEY to a random value of at least {SECRET_KEY_MIN_LENGTH} characters, for example the "
@@ -95,6 +101,8 @@ def _mail(config: Config) -> Iterator[Problem]:
     sender = str(config.get("MAIL_DEFAULT_SENDER") or "")
     if any(domain in sender for domain in EXAMPLE_DOMAINS):
         yield _refused("MAIL_DEFAULT_SENDER", "Set the address emails come from to one of the council's own")
+    if _placeholder(str(config.get("MAIL_PASSWORD") or "")):
+        yield _refused("MAIL_PASSWORD", "Set the mail password: it is still the example file's placeholder")
     if config.get("MAIL_USERNAME") and not (config.get("MAIL_USE_TLS") or config.get("MAIL_USE_SSL")):
         yield _refused("MAIL_USE_TLS", "The mail password would cross the network in clear: set MAIL_USE_TLS=true")
 
@@ -117,6 +125,18 @@ def _identity(config: Config) -> Iterator[Problem]:
         yield _warning("COUNCIL_ORG_ID", "Set the council's org-id (GB-LAE- and its code) for 360Giving data")
 
 
+def _open_data(config: Config) -> Iterator[Problem]:
+    prefix = str(config.get("OPEN_DATA_PREFIX") or "").strip().removeprefix("360G-")
+    if not identifiers.PREFIX.fullmatch(prefix):
+        yield _refused(
+            "OPEN_DATA_PREFIX",
+            "Set the prefix 360Giving gave the council (letters, digits and hyphens, such as 360G-northbrook): every "
+            "published grant's identifier starts with it",
+        )
+    elif prefix == "northbrook":
+        yield _warning("OPEN_DATA_PREFIX", "Still the example prefix: set the one 360Giving gave the council")
+
+
 CHECKS: list[Callable[[Config], Iterator[Problem]]] = [
     _secret_key,
     _transport,
@@ -125,6 +145,7 @@ CHECKS: list[Callable[[Config], Iterator[Problem]]] = [
     _mail,
     _uploads,
     _identity,
+    _open_data,
 ]
 
 

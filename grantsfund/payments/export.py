@@ -246,7 +246,7 @@ def xlsx_file(criteria: Criteria) -> IO[bytes]:
         reference, group, charity, company, round_name, fund, condition = _texts(row)
         sheet.append(
             [
-                safe_cell(row.payment_reference) or None,
+                row.payment_reference or None,
                 sheet_cell(sheet, row.paid_on, DATE_FORMAT),
                 sheet_cell(sheet, row.due_on, DATE_FORMAT),
                 row.status.label,

@@ -148,7 +148,9 @@ def finance_options(now: datetime | None = None) -> FinanceOptions:
     days = [day for day in (first_due, last_due, first_paid, last_paid) if day is not None]
     first = min([FinancialYear(current.first - 1), *(financial_year(day) for day in days)]).first
     last = max([FinancialYear(current.first + 1), *(financial_year(day) for day in days)]).first
-    first = max(first, last - MOST_YEARS + 1)
+    # A date typed decades out must not push this year off the list: at most MOST_YEARS, centred on this one.
+    first = max(first, current.first - MOST_YEARS // 2)
+    last = min(last, current.first + MOST_YEARS // 2)
     return FinanceOptions(
         funds=[(fund.id, fund.name) for fund in funds],
         rounds=[(round_.id, f"{fund.name}: {round_.name}") for fund in funds for round_ in fund.rounds],

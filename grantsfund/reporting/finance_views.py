@@ -3,14 +3,13 @@ every table in one spreadsheet. All three take the same filters in the query str
 
 from __future__ import annotations
 
-from typing import Any
-
-from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask import Blueprint, abort, render_template, request
 from flask.typing import ResponseReturnValue
 
 from grantsfund import policy
 from grantsfund.common.dates import london_today
 from grantsfund.common.downloads import csv_response
+from grantsfund.common.web import back_to_the_filters
 from grantsfund.reporting import charts, finance
 from grantsfund.reporting.finance_forms import FinanceFilterForm
 from grantsfund.reporting.spreadsheets import tables_response
@@ -25,12 +24,6 @@ def _filter_form() -> FinanceFilterForm:
     form = FinanceFilterForm(request.args, options=finance.finance_options())
     form.validate()
     return form
-
-
-def _back_to_the_page() -> ResponseReturnValue:
-    """A download with a bad filter goes to the page, which says what is wrong with what was chosen kept."""
-    typed: dict[str, Any] = request.args.to_dict()
-    return redirect(url_for(".show_finance", **typed))
 
 
 def _filename(report: finance.FinanceReport, part: str, extension: str) -> str:
@@ -55,7 +48,7 @@ def show_finance() -> ResponseReturnValue:
 def download_table(slug: str) -> ResponseReturnValue:
     form = _filter_form()
     if form.errors:
-        return _back_to_the_page()
+        return back_to_the_filters(".show_finance", form)
     report = finance.finance_report(form.filters())
     table = report.table(slug)
     if table is None:  # pragma: no cover - the route admits only the slugs of the tables
@@ -68,6 +61,6 @@ def download_table(slug: str) -> ResponseReturnValue:
 def download_workbook() -> ResponseReturnValue:
     form = _filter_form()
     if form.errors:
-        return _back_to_the_page()
+        return back_to_the_filters(".show_finance", form)
     report = finance.finance_report(form.filters())
     return tables_response(report.tables(), filename=_filename(report, "report", "xlsx"))

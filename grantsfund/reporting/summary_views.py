@@ -3,14 +3,13 @@ each table as a CSV file, and every table as one spreadsheet. All take the same 
 
 from __future__ import annotations
 
-from typing import Any
-
-from flask import Blueprint, Response, redirect, render_template, request, url_for
+from flask import Blueprint, Response, render_template, request
 from flask.typing import ResponseReturnValue
 
 from grantsfund import policy
 from grantsfund.common.dates import london_today
 from grantsfund.common.downloads import csv_response
+from grantsfund.common.web import back_to_the_filters
 from grantsfund.reporting import charts, equality, round_scope, round_summary
 from grantsfund.reporting.spreadsheets import tables_response
 from grantsfund.reporting.summary_forms import RoundReportForm
@@ -28,12 +27,6 @@ def _form() -> RoundReportForm:
     form = RoundReportForm(request.args, options=round_scope.report_options())
     form.validate()
     return form
-
-
-def _back_to(endpoint: str) -> ResponseReturnValue:
-    """A download with a bad filter goes back to the page, which says what is wrong, with what was chosen kept."""
-    typed: dict[str, Any] = request.args.to_dict()
-    return redirect(url_for(endpoint, **typed))
 
 
 def _csv(table: Table, filename: str) -> Response:
@@ -59,7 +52,7 @@ def show_round_summary() -> ResponseReturnValue:
 def download_round_summary() -> ResponseReturnValue:
     form = _form()
     if form.errors:
-        return _back_to(".show_round_summary")
+        return back_to_the_filters(".show_round_summary", form)
     summary = _summary(form)
     return tables_response(summary.tables, filename=summary.filename("xlsx", london_today()))
 
@@ -69,7 +62,7 @@ def download_round_summary() -> ResponseReturnValue:
 def download_round_table(slug: str) -> ResponseReturnValue:
     form = _form()
     if form.errors:
-        return _back_to(".show_round_summary")
+        return back_to_the_filters(".show_round_summary", form)
     summary = _summary(form)
     return _csv(summary.table(slug), summary.filename("csv", london_today(), slug))
 
@@ -93,7 +86,7 @@ def show_equality() -> ResponseReturnValue:
 def download_equality() -> ResponseReturnValue:
     form = _form()
     if form.errors:
-        return _back_to(".show_equality")
+        return back_to_the_filters(".show_equality", form)
     report = _equality(form)
     return tables_response(report.tables, filename=report.filename("xlsx", london_today()))
 
@@ -103,6 +96,6 @@ def download_equality() -> ResponseReturnValue:
 def download_equality_table(slug: str) -> ResponseReturnValue:
     form = _form()
     if form.errors:
-        return _back_to(".show_equality")
+        return back_to_the_filters(".show_equality", form)
     report = _equality(form)
     return _csv(report.table(slug), report.filename("csv", london_today(), slug))

@@ -144,10 +144,8 @@ def as_xlsx(cell: Cell) -> tuple[Any, str | None]:
             return Decimal(value.numerator) / Decimal(value.denominator), SCORE_FORMAT
         case Suppressed():
             return SUPPRESSED_TEXT, None
-        case str():
-            return safe_cell(cell), None
         case _:
-            return cell, None
+            return cell, None  # text is stored as text (common.downloads.sheet_cell): never a formula
 
 
 _NOT_IN_SHEET_NAMES = re.compile(r"[\[\]:*?/\\]")

@@ -3,14 +3,13 @@ and as a CSV file of the same tables. Both take the same filters in the query st
 
 from __future__ import annotations
 
-from typing import Any
-
-from flask import Blueprint, redirect, render_template, request, url_for
+from flask import Blueprint, render_template, request
 from flask.typing import ResponseReturnValue
 
 from grantsfund import policy
 from grantsfund.common.dates import to_london, utcnow
 from grantsfund.common.downloads import csv_response
+from grantsfund.common.web import back_to_the_filters
 from grantsfund.reporting import charts, portfolio
 from grantsfund.reporting.forms import PortfolioFilterForm
 from grantsfund.reporting.rollup import one_decimal
@@ -55,9 +54,7 @@ def show_portfolio() -> ResponseReturnValue:
 def download_portfolio() -> ResponseReturnValue:
     form = _filter_form()
     if form.errors:
-        # The page says what is wrong with the filters, with what was chosen kept.
-        typed: dict[str, Any] = request.args.to_dict()
-        return redirect(url_for(".show_portfolio", **typed))
+        return back_to_the_filters(".show_portfolio", form)
     built = _portfolio(form)
     filename = f"outcomes-portfolio-{to_london(utcnow()).date().isoformat()}.csv"
     return csv_response(portfolio.HEADER, built.rows(), filename=filename)

@@ -32,6 +32,8 @@ def production(tmp_path) -> dict[str, Any]:
         FUNDING_ADVICE_URL="https://www.northbrook.gov.uk/funding",
         OPEN_DATA_SOURCE_URL="https://www.northbrook.gov.uk/open-data",
         COUNCIL_ORG_ID="GB-LAE-NRB",
+        OPEN_DATA_PREFIX="360G-nrbc",
+        MAIL_PASSWORD="a-long-random-relay-password",
     )
     return config
 
@@ -58,6 +60,11 @@ def test_a_council_s_production_configuration_passes_without_a_warning(productio
         ({"MAIL_DEFAULT_SENDER": "Communities Fund <no-reply@example.gov.uk>"}, "MAIL_DEFAULT_SENDER"),
         ({"MAIL_USE_TLS": False}, "MAIL_USE_TLS"),
         ({"UPLOAD_DIR": "/no/such/folder"}, "UPLOAD_DIR"),
+        ({"SECRET_KEY": 'CHANGE-run: python3 -c "import secrets; print(secrets.token_hex(32))"'}, "SECRET_KEY"),
+        ({"MAIL_PASSWORD": "CHANGE"}, "MAIL_PASSWORD"),
+        ({"OPEN_DATA_PREFIX": ""}, "OPEN_DATA_PREFIX"),
+        ({"OPEN_DATA_PREFIX": "360G-"}, "OPEN_DATA_PREFIX"),
+        ({"OPEN_DATA_PREFIX": "north brook"}, "OPEN_DATA_PREFIX"),
     ],
 )
 def test_each_unsafe_setting_is_refused_by_name(production, change, setting):
@@ -74,6 +81,7 @@ def test_each_unsafe_setting_is_refused_by_name(production, change, setting):
         ({"CLAMD_SOCKET": ""}, "CLAMD_SOCKET"),
         ({"SUPPORT_EMAIL": "communities.fund@example.gov.uk"}, "SUPPORT_EMAIL"),
         ({"COUNCIL_ORG_ID": "GB-LAE-NBK"}, "COUNCIL_ORG_ID"),
+        ({"OPEN_DATA_PREFIX": "northbrook"}, "OPEN_DATA_PREFIX"),
     ],
 )
 def test_what_runs_but_is_unwise_is_a_warning_only(production, change, setting):

@@ -490,6 +490,19 @@ def test_the_year_choices_run_from_the_first_instalment_to_the_year_after_the_la
     assert options.current == FinancialYear(2026)
 
 
+def test_a_date_typed_decades_out_never_pushes_this_year_off_the_choices(make_user):
+    where = setting(make_user)
+    grant = agreement(where, where.rounds[0], 900_000, AgreementStatus.ACCEPTED)
+    instalment(grant, 100_000, due_on=date(2092, 2, 1))
+    instalment(grant, 100_000, InstalmentStatus.PAID, due_on=date(1990, 5, 1), paid_on=date(1990, 5, 1))
+
+    years = [year.first for year in finance_options(NOW).years]
+
+    assert years[0] == 2026 + 15
+    assert years[-1] == 2026 - 15
+    assert FinancialYear(2026).first in years
+
+
 # The parts add up to the totals, whatever the grants ------------------------------------------------------------
 
 STATES = ["awaiting", "withdrawn", "accepted", "closed", "terminated"]

@@ -70,7 +70,8 @@ class Publisher:
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> Publisher:
         return cls(
-            prefix=str(config["OPEN_DATA_PREFIX"]),
+            # 360Giving hands out prefixes as "360G-xyz"; the setting may be given either way.
+            prefix=str(config["OPEN_DATA_PREFIX"]).strip().removeprefix("360G-"),
             org_id=str(config["COUNCIL_ORG_ID"]),
             name=str(config["COUNCIL_NAME"]),
             data_source=str(config["OPEN_DATA_SOURCE_URL"]),

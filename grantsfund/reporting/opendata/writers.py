@@ -6,8 +6,9 @@ of any size is written with one batch of grants in memory.
   describes. Amounts are exact numbers with two decimals (1234.50), written from Decimals, never through a float.
 - CSV and XLSX: one row per grant, the columns titled as the schema titles its fields, joined with colons as
   360Giving's templates and flatten-tool do ("Recipient Org:Identifier"); one group of "Beneficiary Location:<n>:..."
-  columns for each ward of the grant naming the most. Text is kept from running as a spreadsheet formula (a
-  leading quote, as grantsfund.common.downloads.safe_cell does); amounts in XLSX are numbers."""
+  columns for each ward of the grant naming the most. Text is kept from running as a spreadsheet formula: in CSV
+  by a leading quote (grantsfund.common.downloads.safe_cell), in XLSX by storing it as text, exactly as typed;
+  amounts in XLSX are numbers."""
 
 from __future__ import annotations
 
@@ -179,9 +180,7 @@ def csv_chunks(
 def _cell(value: Any) -> Formatted:
     if isinstance(value, Decimal):
         return value, NUMBER_FORMAT
-    if isinstance(value, str):
-        return safe_cell(value), None
-    return value, None
+    return value, None  # text is stored as text (common.downloads.sheet_cell), exactly as validated
 
 
 def sheet_rows(grants: Iterable[PublishedGrant], chosen: Sequence[Column]) -> Iterator[list[Formatted]]:

@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
+from flask import current_app
 from openpyxl import load_workbook
 
 from grantsfund.agreements import services as agreement_services
@@ -300,3 +301,9 @@ def test_statements_grow_only_with_batches_not_grants(made, publisher, count, ba
 
     # Two statements a batch (grants, then their wards); a last full batch costs one more to find nothing follows.
     assert len(statements) == expected
+
+
+@pytest.mark.parametrize("setting", ["nrbc", "360G-nrbc", " 360G-nrbc "])
+def test_the_prefix_may_be_set_as_360giving_hands_it_out_without_doubling(app, setting):
+    publisher = records.Publisher.from_config({**current_app.config, "OPEN_DATA_PREFIX": setting})
+    assert publisher.full_prefix == "360G-nrbc"

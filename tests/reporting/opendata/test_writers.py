@@ -137,7 +137,7 @@ def test_the_spreadsheet_has_a_grants_sheet_and_a_meta_sheet(grants, publisher):
     assert sheet.cell(row=2, column=titles(2).index("Amount Awarded") + 1).number_format == "#,##0.00"
     assert first["Planned Dates:Duration (months)"] == 12
     second = dict(zip(rows[0], rows[2], strict=True))
-    assert second["Title"] == "'=SUM(A1:A9)"
+    assert second["Title"] == "=SUM(A1:A9)"  # exactly as published in the JSON
     assert sheet.cell(row=3, column=2).data_type == "s"  # text, not a formula
     meta = dict(workbook["Meta"].iter_rows(min_row=2, values_only=True))
     assert meta["Publisher"] == "Northbrook Council"
