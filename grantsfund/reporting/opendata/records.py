@@ -39,7 +39,7 @@ from grantsfund.applications.models import Application, ApplicationStatus, appli
 from grantsfund.common.dates import add_months, london_to_utc, to_london
 from grantsfund.extensions import db
 from grantsfund.organisations.models import Organisation, Ward
-from grantsfund.panel.models import APPROVALS, PanelDecision
+from grantsfund.panel.models import APPROVALS, PanelDecision, PanelMeeting
 from grantsfund.payments.models import Instalment, InstalmentStatus
 from grantsfund.reporting.opendata.identifiers import best_org_id, grant_id, pounds
 from grantsfund.rounds.models import Fund, Round
@@ -136,7 +136,7 @@ def _conditions(selection: Selection) -> list[ColumnElement[bool]]:
     if selection.round_id is not None:
         conditions.append(Application.round_id == selection.round_id)
     if selection.since is not None:
-        conditions.append(PanelDecision.recorded_at >= london_to_utc(selection.since, time.min))
+        conditions.append(PanelMeeting.starts_at >= london_to_utc(selection.since, time.min))
     return conditions
 
 
@@ -145,6 +145,7 @@ def _chosen(selection: Selection) -> Select[int]:
     return (
         select(Application.id)
         .join(PanelDecision, PanelDecision.id == _standing_approval())
+        .join(PanelMeeting, PanelMeeting.id == PanelDecision.meeting_id)
         .where(*_conditions(selection))
     )
 
@@ -216,7 +217,9 @@ def _batch_query(selection: Selection, size: int) -> Select[*tuple[Any, ...]]:
             Fund.code.label("fund_code"),
             Fund.name.label("fund"),
             PanelDecision.amount_pence.label("decided"),
-            PanelDecision.recorded_at.label("decided_at"),
+            # The award date is the meeting's day, which a correction recorded later in it does not move.
+            PanelMeeting.starts_at.label("decided_at"),
+            PanelDecision.recorded_at.label("decision_recorded"),
             Agreement.status.label("agreement_status"),
             Agreement.amount_pence.label("agreed"),
             Agreement.starts_on,
@@ -232,6 +235,7 @@ def _batch_query(selection: Selection, size: int) -> Select[*tuple[Any, ...]]:
         )
         .select_from(Application)
         .join(PanelDecision, PanelDecision.id == _standing_approval())
+        .join(PanelMeeting, PanelMeeting.id == PanelDecision.meeting_id)
         .join(Organisation, Organisation.id == Application.organisation_id)
         .join(Round, Round.id == Application.round_id)
         .join(Fund, Fund.id == Round.fund_id)
@@ -333,7 +337,7 @@ def _modified(row: Any) -> datetime:
     moments = [
         row.application_updated,
         row.organisation_updated,
-        row.decided_at,
+        row.decision_recorded,
         row.agreement_created,
         row.issued_at,
         row.accepted_at,

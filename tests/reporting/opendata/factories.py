@@ -95,6 +95,15 @@ def group(name: str = "Riverside Community Kitchen", **overrides) -> Organisatio
     return made
 
 
+def _meeting_on(made: Scene, starts_at: datetime) -> PanelMeeting:
+    meeting = PanelMeeting(
+        round=made.round, title="Panel", starts_at=starts_at, chair_id=made.officer.id, status=MeetingStatus.PUBLISHED
+    )
+    db.session.add(meeting)
+    db.session.flush()
+    return meeting
+
+
 def award(
     made: Scene,
     organisation: Organisation,
@@ -111,7 +120,9 @@ def award(
     starts: date | None = STARTS,
     ends: date | None = ENDS,
 ) -> Award:
-    """An application the panel decided (approved, by default, for `amount_pence`), its outcome published."""
+    """An application the panel decided (approved, by default, for `amount_pence`) at a meeting on `decided_at`, its
+    outcome published."""
+    meeting = made.meeting if decided_at == made.meeting.starts_at else _meeting_on(made, decided_at)
     application = Application(
         round_id=made.round.id,
         organisation_id=organisation.id,
@@ -128,7 +139,7 @@ def award(
         updated_at=SUBMITTED,
     )
     item = PanelItem(
-        meeting=made.meeting,
+        meeting=meeting,
         application=application,
         position=next(_numbers),
         previous_status=ApplicationStatus.AT_PANEL,
@@ -138,7 +149,7 @@ def award(
     db.session.add(item)
     db.session.flush()
     decision = PanelDecision(
-        meeting_id=made.meeting.id,
+        meeting_id=meeting.id,
         item=item,
         round_id=made.round.id,
         application=application,

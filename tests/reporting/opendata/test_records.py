@@ -15,6 +15,7 @@ from openpyxl import load_workbook
 from grantsfund.agreements import services as agreement_services
 from grantsfund.agreements.models import AgreementStatus
 from grantsfund.applications.models import ApplicationStatus
+from grantsfund.common.dates import to_london
 from grantsfund.organisations.models import LegalForm
 from grantsfund.panel.models import Outcome
 from grantsfund.payments.models import InstalmentStatus
@@ -115,14 +116,15 @@ def test_amount_awarded_is_the_grant_in_force(made, publisher):
     assert varied_grant.record["dateModified"] == "2025-11-03T10:00:00+00:00"
 
 
-def test_a_corrected_decision_publishes_the_correction(made, publisher):
+def test_a_corrected_decision_publishes_the_correction_still_dated_the_day_of_the_meeting(made, publisher):
     awarded = factories.award(made, factories.group(), amount_pence=1_000_000)
     factories.correct(awarded, amount_pence=900_000, at=datetime(2025, 7, 16, 9, tzinfo=UTC))
 
     [grant] = published(publisher)
 
     assert grant.record["amountAwarded"] == Decimal("9000.00")
-    assert grant.record["awardDate"] == "2025-07-16"
+    assert grant.record["awardDate"] == to_london(DECIDED).date().isoformat()
+    assert grant.record["dateModified"] == "2025-07-16T10:00:00+01:00"  # the correction changed the record
 
 
 def test_amount_disbursed_counts_only_paid_instalments(made, publisher):
