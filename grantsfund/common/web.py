@@ -33,9 +33,9 @@ def page_number() -> int:
     return page if page and 0 < page < 100_000 else 1
 
 
-def back_to_the_filters(endpoint: str, form: Form) -> Response:
+def back_to_the_filters(endpoint: str, form: Form, *, code: int = 302) -> Response:
     """A download asked for with a bad filter goes back to its page, which says what is wrong, with what was chosen
     kept. Only the form's own fields are carried over: anything else in the query string is dropped, so it can never
     reach url_for as one of its own keywords (such as _method)."""
     kept: dict[str, Any] = {name: request.args.getlist(name) for name in form._fields if name in request.args}
-    return redirect(url_for(endpoint, **kept))
+    return redirect(url_for(endpoint, **kept), code=code)

@@ -222,6 +222,35 @@ def record_publication(
     )
 
 
+def checked_file(
+    out: IO[bytes],
+    selection: Selection,
+    file_format: FileFormat,
+    *,
+    publisher: Publisher,
+    today: date,
+    progress: Callable[[Iterable[PublishedGrant]], Iterable[PublishedGrant]] | None = None,
+) -> Check:
+    """Write the chosen grants to `out`, checking each as it is written, in one read of the database: the file holds
+    exactly the grants the returned check passed or failed. The caller keeps the file only if it is publishable.
+    `progress` wraps the stream of grants (for a progress bar)."""
+    found = Check()
+    grants: Iterable[PublishedGrant] = _checked(records.grants(selection, publisher), found, publisher, today)
+    if progress is not None:
+        grants = progress(grants)
+    write(out, file_format, grants, selection=selection, publisher=publisher, today=today)
+    return found
+
+
+def refusal(found: Check) -> NotPublished | None:
+    """Why a checked file must not be published, if it must not."""
+    if found.grants == 0:
+        return NotPublished("There are no awarded grants to publish for these filters", found)
+    if not found.valid:
+        return NotPublished(_invalid_message(found), found)
+    return None
+
+
 def publish(
     selection: Selection,
     file_format: FileFormat,
@@ -232,22 +261,16 @@ def publish(
     now: datetime | None = None,
     progress: Callable[[Iterable[PublishedGrant]], Iterable[PublishedGrant]] | None = None,
 ) -> Check:
-    """Write the file to `destination` if every chosen grant is valid; NotPublished otherwise, leaving no new file.
-    `progress` wraps the stream of grants (for a progress bar)."""
+    """Write the file to `destination` if every chosen grant is valid; NotPublished otherwise, leaving no new file."""
     now = now or utcnow()
-    today = london_today(now)
-    found = Check()
-    grants: Iterable[PublishedGrant] = _checked(records.grants(selection, publisher), found, publisher, today)
-    if progress is not None:
-        grants = progress(grants)
     handle, temporary = tempfile.mkstemp(prefix=f".{destination.name}.", suffix=".part", dir=destination.parent)
     try:
         with os.fdopen(handle, "wb") as out:
-            write(out, file_format, grants, selection=selection, publisher=publisher, today=today)
-        if found.grants == 0:
-            raise NotPublished("There are no awarded grants to publish for these filters", found)
-        if not found.valid:
-            raise NotPublished(_invalid_message(found), found)
+            found = checked_file(
+                out, selection, file_format, publisher=publisher, today=london_today(now), progress=progress
+            )
+        if (refused := refusal(found)) is not None:
+            raise refused
         os.replace(temporary, destination)
     finally:
         if os.path.exists(temporary):

@@ -7,33 +7,28 @@ send the file only when all are valid; otherwise they go back to the page, which
 
 from __future__ import annotations
 
+import tempfile
 from datetime import date
-from typing import Any
 
 from flask import (
     Blueprint,
     Response,
     current_app,
     flash,
-    redirect,
     render_template,
     request,
-    stream_with_context,
-    url_for,
 )
 from flask.typing import ResponseReturnValue
-from openpyxl import Workbook
 
 from grantsfund import policy
 from grantsfund.common.dates import format_date, london_today
-from grantsfund.common.downloads import csv_response
+from grantsfund.common.downloads import IN_MEMORY_BYTES, XLSX_MIMETYPE, file_chunks
 from grantsfund.common.transactions import commits
-from grantsfund.common.web import current_actor
-from grantsfund.reporting.opendata import publication, records, standard, writers
+from grantsfund.common.web import back_to_the_filters, current_actor
+from grantsfund.reporting.opendata import publication, standard
 from grantsfund.reporting.opendata.forms import PublicationFilterForm
 from grantsfund.reporting.opendata.publication import Check, FileFormat
-from grantsfund.reporting.opendata.records import Publisher, Selection
-from grantsfund.reporting.spreadsheets import workbook_response
+from grantsfund.reporting.opendata.records import Publisher
 from grantsfund.reporting.tables import Column, Money, Table
 from grantsfund.rounds.queries import round_choices
 
@@ -124,26 +119,7 @@ def show_publication() -> ResponseReturnValue:
     )
 
 
-def _file(file_format: FileFormat, selection: Selection, publisher: Publisher, name: str) -> Response:
-    """The file, streamed from the first grant (JSON, CSV) or written to a temporary file and sent (XLSX)."""
-    today = london_today()
-    grants = records.grants(selection, publisher)
-    if file_format is FileFormat.JSON:
-        chunks = writers.json_chunks(grants, publication.package(publisher, today))
-        return Response(
-            stream_with_context(chunks),
-            mimetype="application/json",
-            headers=_attachment(name),
-        )
-    chosen = writers.columns(records.widest_locations(selection))
-    if file_format is FileFormat.CSV:
-        rows = writers.text_rows(grants, chosen)
-        return csv_response(writers.headings(chosen), rows, filename=name, batch=writers.CSV_ROWS)
-
-    def fill(workbook: Workbook) -> None:
-        writers.fill_workbook(workbook, grants, chosen, publication.meta(publisher, selection, today))
-
-    return workbook_response(fill, filename=name)
+MIMETYPES = {FileFormat.JSON: "application/json", FileFormat.XLSX: XLSX_MIMETYPE, FileFormat.CSV: "text/csv"}
 
 
 def _attachment(name: str) -> dict[str, str]:
@@ -155,19 +131,22 @@ def _attachment(name: str) -> dict[str, str]:
 @commits
 def download(file_format: str) -> ResponseReturnValue:
     form = _form()
-    args: dict[str, Any] = request.args.to_dict(flat=False)
     if form.errors:
-        return redirect(url_for(".show_publication", **args), code=303)
+        return back_to_the_filters(".show_publication", form, code=303)
     chosen, publisher, fmt = form.selection(), _publisher(), FileFormat(file_format)
-    found = publication.check(chosen, publisher)
-    if not found.publishable:
+    # Checked as it is written, in one read: the file sent holds exactly the grants that passed.
+    handle = tempfile.SpooledTemporaryFile(max_size=IN_MEMORY_BYTES)  # noqa: SIM115  (the response closes it)
+    found = publication.checked_file(handle, chosen, fmt, publisher=publisher, today=london_today())
+    if (refused := publication.refusal(found)) is not None:
+        handle.close()
         flash(
-            "There are no awarded grants to publish for these filters"
+            refused.message
             if found.valid
             else "The file was not made: correct the problems listed below, then download it again",
             "error",
         )
-        return redirect(url_for(".show_publication", **args), code=303)
+        return back_to_the_filters(".show_publication", form, code=303)
     name = publication.filename(publisher, chosen, fmt, london_today())
     publication.record_publication(found, chosen, fmt, name, actor=current_actor())
-    return _file(fmt, chosen, publisher, name)
+    handle.seek(0)
+    return Response(file_chunks(handle), mimetype=MIMETYPES[fmt], headers=_attachment(name))
