@@ -7,8 +7,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from govuk_frontend_wtf.wtforms_widgets import GovSelect
-from wtforms import Field, SelectChoice, SelectField
+from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovSubmitInput
+from wtforms import Field, SelectChoice, SelectField, SubmitField
 from wtforms.validators import Optional, ValidationError
 
 from grantsfund.common.forms import BaseForm
@@ -31,6 +31,17 @@ def filter_select(label: str, message: str, *, description: str | None = None) -
         validators=[Optional(), one_of_the_choices(message)],
         validate_choice=False,
     )
+
+
+class FilterButton(SubmitField):
+    """The button that applies a GET form's filters. Its value is its own, never whatever the query string said:
+    anything can be typed there, and it would otherwise be written back into the page."""
+
+    def __init__(self, label: str, **kwargs: Any) -> None:
+        super().__init__(label, widget=GovSubmitInput(), **kwargs)
+
+    def _value(self) -> str:
+        return "y"
 
 
 def choices(anything: str, options: list[tuple[Any, str]]) -> list[SelectChoice]:

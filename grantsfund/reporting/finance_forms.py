@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput
-from wtforms import SelectChoice, SubmitField
+from wtforms import SelectChoice
 
-from grantsfund.reporting.filter_fields import FundAndRoundFilters, choices, filter_select
+from grantsfund.reporting.filter_fields import FilterButton, FundAndRoundFilters, choices, filter_select
 from grantsfund.reporting.finance import FinanceFilters, FinanceOptions, FinancialYear
 
 
@@ -15,7 +14,7 @@ class FinanceFilterForm(FundAndRoundFilters):
     year = filter_select(
         "Financial year", "Select a financial year from the list", description="For the payments month by month"
     )
-    submit = SubmitField("Apply filters", widget=GovSubmitInput())
+    submit = FilterButton("Apply filters")
 
     def __init__(self, formdata: Any, *, options: FinanceOptions) -> None:
         super().__init__(formdata)

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput
-from wtforms import SelectField, SubmitField
+from wtforms import SelectField
 from wtforms.validators import ValidationError
 
-from grantsfund.reporting.filter_fields import FundAndRoundFilters, choices, filter_select
+from grantsfund.reporting.filter_fields import FilterButton, FundAndRoundFilters, choices, filter_select
 from grantsfund.reporting.portfolio import FilterOptions, Filters
 
 
@@ -17,7 +16,7 @@ class PortfolioFilterForm(FundAndRoundFilters):
     ward = filter_select("Ward", "Select a ward from the list")
     heading = filter_select("Indicators of Integration heading", "Select a heading from the list")
     domain = filter_select("Indicators of Integration domain", "Select a domain from the list")
-    submit = SubmitField("Apply filters", widget=GovSubmitInput())
+    submit = FilterButton("Apply filters")
 
     def __init__(self, formdata: Any, *, options: FilterOptions) -> None:
         super().__init__(formdata)

@@ -6,15 +6,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput
-from wtforms import SubmitField
-
-from grantsfund.reporting.filter_fields import FundAndRoundFilters, choices
+from grantsfund.reporting.filter_fields import FilterButton, FundAndRoundFilters, choices
 from grantsfund.reporting.round_scope import ReportOptions, Scope
 
 
 class RoundReportForm(FundAndRoundFilters):
-    submit = SubmitField("Show figures", widget=GovSubmitInput())
+    submit = FilterButton("Show figures")
 
     def __init__(self, formdata: Any, *, options: ReportOptions) -> None:
         super().__init__(formdata)

@@ -1,5 +1,5 @@
 """The equality monitoring report: the voluntary answers about who leads the groups that applied, only ever added
-up, with every count under 5 suppressed and nothing it could be worked out from shown."""
+up, every count rounded to the nearest 5 and none under 5 shown."""
 
 from __future__ import annotations
 
@@ -16,13 +16,12 @@ from grantsfund.accounts.models import Role
 from grantsfund.applications.equality import LEADERSHIP_ANSWERS, LED_BY_ANSWERS
 from grantsfund.applications.models import ApplicationStatus
 from grantsfund.organisations.models import LegalForm
-from grantsfund.reporting.equality import count_answers, equality_tables
-from grantsfund.reporting.suppression import WITHHELD_TEXT, Mark, Sum, suppress
+from grantsfund.reporting.equality import NOT_SHOWN, count_answers, equality_tables
+from grantsfund.reporting.suppression import shown
 from grantsfund.reporting.tables import SUPPRESSED, Percent
 from tests.conftest import error_messages, page
 from tests.queries import statement_count
 from tests.reporting.test_round_summary import NOW, answers, bid, csv_rows, fund, group, round_in, table
-from tests.reporting.test_suppression import assert_safe, grid
 
 URL = "/reports/equality"
 S = ApplicationStatus
@@ -61,26 +60,33 @@ def world(officer):
 
 
 @pytest.mark.parametrize("role", ["officer_client", "finance_client"])
-def test_answers_are_added_up_and_small_numbers_held_back(role, client_for, world):
+def test_answers_are_added_up_rounded_and_small_numbers_held_back(role, client_for, world):
     response = client_for(role).get(URL)
 
     assert response.status_code == 200
     html = page(response)
     assert html.select_one("h1").get_text(strip=True) == "Equality monitoring"
     assert table(response, "led-by") == [
-        # 3 declined beside a total of 14: the 5 funded is held back too, and the rate with it.
-        ["Yes", "14", WITHHELD_TEXT, FEWER, "6", WITHHELD_TEXT],
-        ["No", FEWER, FEWER, FEWER, FEWER, WITHHELD_TEXT],
-        ["Not sure", FEWER, FEWER, FEWER, FEWER, WITHHELD_TEXT],
-        ["Prefer not to say", FEWER, FEWER, FEWER, FEWER, WITHHELD_TEXT],
-        ["Not answered", FEWER, FEWER, FEWER, FEWER, WITHHELD_TEXT],
-        ["All applications", "20", "7", FEWER, "10", WITHHELD_TEXT],
+        # 14 applications (15), 5 funded (5), 3 declined (fewer than 5), 6 being assessed (5): no rate, as the 3
+        # would be in it.
+        ["Yes", "15", "5", FEWER, "5", NOT_SHOWN],
+        ["No", FEWER, FEWER, FEWER, FEWER, NOT_SHOWN],
+        ["Not sure", FEWER, FEWER, FEWER, FEWER, NOT_SHOWN],
+        ["Prefer not to say", FEWER, FEWER, FEWER, FEWER, NOT_SHOWN],
+        ["Not answered", FEWER, FEWER, FEWER, FEWER, NOT_SHOWN],
+        # 20, 7, 3 and 10, rounded on their own: the rounded rows need not add up to them.
+        ["All applications", "20", "5", FEWER, "10", NOT_SHOWN],
     ]
     women = LEADERSHIP_ANSWERS["women"]
-    assert table(response, "leadership")[0] == [women, "14", WITHHELD_TEXT, FEWER, "6", WITHHELD_TEXT]
-    assert table(response, "leadership")[-1] == ["All applications", "20", "7", FEWER, "10", WITHHELD_TEXT]
+    assert table(response, "leadership")[0] == [women, "15", "5", FEWER, "5", NOT_SHOWN]
+    assert table(response, "leadership")[-1] == ["All applications", "20", "5", FEWER, "10", NOT_SHOWN]
     notes = " ".join(note.get_text(" ", strip=True) for note in html.select("#table-led-by ~ p.govuk-body-s"))
+    assert "rounded to the nearest 5" in notes
     assert "a count from 0 to 4" in notes
+    explanation = html.select_one("#how-counted").get_text(" ", strip=True)
+    assert "Counts are rounded to the nearest 5, and counts under 5 are not shown" in explanation
+    assert "including by comparing rounds or funds" in explanation
+    assert "Rounded counts may not add up to the totals." in explanation
     assert (
         "more than one answer"
         in page(response).select_one("#table-leadership").find_next("p").find_next("p").get_text()
@@ -107,12 +113,14 @@ def test_counts_and_rates_are_shown_once_there_are_enough():
 
     led_by, leadership = equality_tables(count_answers(applications))
 
-    assert led_by.rows[0] == ["Yes", 36, 10, 12, 14, Percent(Fraction(10, 22))]
-    assert led_by.rows[-1] == ["All applications", 108, 30, 36, 42, Percent(Fraction(30, 66))]
-    assert not any(WITHHELD_TEXT in row or SUPPRESSED in row for row in led_by.rows)
+    # 36, 10, 12 and 14 read 35, 10, 10 and 15; the rate is 10 ÷ (10 + 10), from the rounded counts.
+    assert led_by.rows[0] == ["Yes", 35, 10, 10, 15, Percent(Fraction(1, 2))]
+    # 108, 30, 36 and 42, each rounded on its own (not 30 + 35 + 40 = 105).
+    assert led_by.rows[-1] == ["All applications", 110, 30, 35, 40, Percent(Fraction(30, 65))]
+    assert not any(NOT_SHOWN in row or SUPPRESSED in row for row in led_by.rows)
     # Nobody chose most of the leadership answers: those rows are all fewer than 5.
     assert leadership.rows[0][1] == 50
-    assert leadership.rows[1][1:] == [SUPPRESSED] * 4 + [WITHHELD_TEXT]
+    assert leadership.rows[1][1:] == [SUPPRESSED] * 4 + [NOT_SHOWN]
 
 
 def test_a_csv_and_the_spreadsheet_have_the_tables_on_the_page(officer_client, world):
@@ -129,13 +137,13 @@ def test_a_csv_and_the_spreadsheet_have_the_tables_on_the_page(officer_client, w
         "Still being decided or withdrawn",
         "Success rate",
     ]
-    assert rows[1] == ["Yes", "14", WITHHELD_TEXT, FEWER, "6", WITHHELD_TEXT]
-    assert rows[-1] == ["All applications", "20", "7", FEWER, "10", WITHHELD_TEXT]
+    assert rows[1] == ["Yes", "15", "5", FEWER, "5", NOT_SHOWN]
+    assert rows[-1] == ["All applications", "20", "5", FEWER, "10", NOT_SHOWN]
 
     with officer_client.get(f"{URL}.xlsx", query_string=query) as download:
         workbook = load_workbook(io.BytesIO(download.get_data()))
     sheet = workbook[workbook.sheetnames[0]]
-    assert [cell.value for cell in sheet[2]] == ["Yes", 14, WITHHELD_TEXT, FEWER, 6, WITHHELD_TEXT]
+    assert [cell.value for cell in sheet[2]] == ["Yes", 15, 5, FEWER, 5, NOT_SHOWN]
     assert len(workbook.sheetnames) == 2
 
 
@@ -192,48 +200,81 @@ APPLICATIONS = st.lists(st.tuples(st.integers(1, 9), STATUSES, RESPONSES), max_s
 )
 
 
-def reading(cell) -> Mark:
-    if cell is SUPPRESSED:
-        return Mark.SMALL
-    return Mark.WITHHELD if cell == WITHHELD_TEXT else Mark.SHOWN
-
-
-def what_a_reader_knows(counted):
-    """Every count of both tables, with their sums and the counts known from elsewhere, as a reader sees them: each
-    row's outcomes add up to its applications; the first question's answers add up to the total row; the second's
-    "not answered" and the groups that answered it (never shown, but the total less "not answered") add up to it;
-    and the total row (how many applied, how many were funded) is published elsewhere."""
-    led_by, leadership = list(counted.led_by.values()), list(counted.leadership.values())
-    answered = [total - skipped for total, skipped in zip(counted.total, leadership[-1], strict=True)]
-    counts, sums = grid([*led_by, *leadership, answered], columns_add_up=False, total=counted.total)
-    # grid puts the total row last: rows are led_by, leadership, answered, then the total.
-    total_row, answered_row = len(led_by) + len(leadership) + 1, len(led_by) + len(leadership)
-    sums += [Sum(tuple(row * 4 + column for row in range(len(led_by))), total_row * 4 + column) for column in range(4)]
-    skipped_row = answered_row - 1
-    sums += [Sum((skipped_row * 4 + column, answered_row * 4 + column), total_row * 4 + column) for column in range(4)]
-    known = frozenset(range(total_row * 4, total_row * 4 + 4))
-    return counts, sums, known, answered_row
+def outcomes(row) -> list[int]:
+    """A row's [funded, not funded, open] as the tables' cells read them, "fewer than 5" as 0."""
+    return [0 if cell is SUPPRESSED else cell for cell in row[2:5]]
 
 
 @settings(max_examples=150, deadline=None)
 @given(applications=APPLICATIONS)
-def test_no_small_count_in_the_tables_is_shown_or_can_be_worked_out(applications):
+def test_every_count_is_shown_on_its_own_and_every_rate_from_shown_counts(applications):
     counted = count_answers(applications)
     led_by, leadership = equality_tables(counted)
-    counts, sums, known, answered_row = what_a_reader_knows(counted)
 
-    # The counts run funded, not funded, open, applications; on the page: answer, applications, funded, not funded,
-    # open, rate. The total row is shown in both tables.
-    shown_rows = [*led_by.rows[:-1], *leadership.rows[:-1], None, led_by.rows[-1]]
     assert leadership.rows[-1] == led_by.rows[-1]
-    marks = suppress(counts, sums, known)  # the answered row's marks: what the reader could work out of it
-    for index, row in enumerate(shown_rows):
-        if row is None:
-            continue
-        cells = [row[2], row[3], row[4], row[1]]
-        assert [reading(cell) for cell in cells] == marks[index * 4 : index * 4 + 4]
-        for cell, count in zip(cells, counts[index * 4 : index * 4 + 4], strict=True):
-            assert not isinstance(cell, int) or cell == count
-        rate_from_hidden = not (isinstance(row[2], int) and isinstance(row[3], int))
-        assert (row[5] == WITHHELD_TEXT) == rate_from_hidden
-    assert_safe(counts, sums, marks, known)  # small always and only under 5; nothing small can be worked out
+    for rows, parts in (
+        (led_by.rows, [*counted.led_by.values(), counted.total]),
+        (leadership.rows, [*counted.leadership.values(), counted.total]),
+    ):
+        for row, (funded, not_funded, still_open) in zip(rows, parts, strict=True):
+            total = funded + not_funded + still_open
+            assert row[1:5] == [shown(total), shown(funded), shown(not_funded), shown(still_open)]
+            if funded < 5 or not_funded < 5:
+                assert row[5] == NOT_SHOWN
+            else:
+                assert row[5] == Percent(Fraction(row[2], row[2] + row[3]))
+
+
+@settings(max_examples=100, deadline=None)
+@given(applications=APPLICATIONS, others=APPLICATIONS)
+def test_how_an_answer_reads_does_not_depend_on_the_other_answers(applications, others):
+    """A reader comparing two scopes (a round and its fund) learns nothing from cells held back in one and not the
+    other: a row reads the same whatever else is in the table. (Holding back extra cells beside small ones, as
+    before, broke this.)"""
+    yes = [(status, {"led_by_communities": "yes"}) for status, _ in applications]
+    elsewhere = [(status, {"led_by_communities": "no"}) for status, _ in others]
+
+    alone, _ = equality_tables(count_answers(yes))
+    among_others, _ = equality_tables(count_answers(yes + elsewhere))
+
+    assert alone.rows[0] == among_others.rows[0]
+
+
+# The reviewer's example ------------------------------------------------------------------------------------------
+
+
+def led_by(rows: dict[str, tuple[int, int, int]]) -> list[tuple[ApplicationStatus, dict[str, str]]]:
+    """Applications answering the first question as given: answer -> (funded, not funded, still open)."""
+    return [
+        (status, {"led_by_communities": answer})
+        for answer, counts in rows.items()
+        for status, count in zip((S.APPROVED, S.DECLINED, S.IN_ASSESSMENT), counts, strict=True)
+        for _ in range(count)
+    ]
+
+
+def test_the_reviewers_table_no_longer_gives_a_small_count_away():
+    """Eleven applications: "Yes" with 1 funded, 4 not funded and 2 open, "No" with 4 not funded. The old scheme
+    showed:
+
+        Yes               7  <5 <5 <5
+        No               <5  <5 <5 <5          (and the other answers all <5)
+        All applications 11  <5  8 <5
+
+    and a reader could pin Yes's not funded: the other answers' applications are 11 - 7 = 4 between them, so
+    their not funded is at most 4, so Yes's is at least 8 - 4 = 4, and a "fewer than 5" can only be 4.
+
+    Now the same applications read as below, and so do different ones, with Yes's not funded 3 rather than 4 and
+    every total the same (even a reader who has the exact totals from the round summary cannot tell them apart)."""
+    reviewers = led_by({"yes": (1, 4, 2), "no": (0, 4, 0)})
+    different = led_by({"yes": (1, 3, 2), "no": (0, 4, 0), "unsure": (0, 1, 0)})
+
+    tables = equality_tables(count_answers(reviewers))
+
+    assert [row[1:5] for row in tables[0].rows] == [
+        [5, SUPPRESSED, SUPPRESSED, SUPPRESSED],
+        *[[SUPPRESSED] * 4] * 4,
+        [10, SUPPRESSED, 10, SUPPRESSED],
+    ]
+    assert count_answers(reviewers).total == count_answers(different).total == [1, 8, 2]
+    assert equality_tables(count_answers(different)) == tables

@@ -7,6 +7,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+from tests.conftest import page
+
 
 @pytest.mark.parametrize(
     ("download", "page"),
@@ -27,3 +29,12 @@ def test_a_bad_filter_goes_back_to_the_page_keeping_only_the_filters(officer_cli
     assert "abc" in next(iter(query.values()))
     assert not {"_method", "_external", "anything"} & set(query)
     assert officer_client.get(response.headers["Location"]).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "url", ["/reports/portfolio", "/reports/finance", "/reports/rounds", "/reports/equality", "/reports/360giving"]
+)
+def test_the_filter_button_never_writes_back_what_the_query_string_said(officer_client, url):
+    response = officer_client.get(url, query_string={"submit": '\ufdd0"><script>'})  # the client parses strictly
+    assert response.status_code == 200
+    assert [button["value"] for button in page(response).select("button[name=submit]")] == ["y"]

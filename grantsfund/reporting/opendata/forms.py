@@ -5,14 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput
-from wtforms import SubmitField
 from wtforms.validators import ValidationError
 
 from grantsfund.common.dates import london_today
 from grantsfund.common.fields import DayField
 from grantsfund.common.forms import BaseForm
-from grantsfund.reporting.filter_fields import choices, filter_select
+from grantsfund.reporting.filter_fields import FilterButton, choices, filter_select
 from grantsfund.reporting.opendata.records import Selection
 
 
@@ -26,7 +24,7 @@ class PublicationFilterForm(BaseForm):
         required=None,
         description="For example, 1 7 2025. Leave it empty for every award, however long ago it was made.",
     )
-    submit = SubmitField("Apply filters", widget=GovSubmitInput())
+    submit = FilterButton("Apply filters")
 
     def __init__(self, formdata: Any, *, rounds: list[tuple[int, str]]) -> None:
         super().__init__(formdata)
