@@ -39,7 +39,7 @@ from grantsfund.applications.models import Application, ApplicationStatus, appli
 from grantsfund.common.dates import add_months, london_to_utc, to_london
 from grantsfund.extensions import db
 from grantsfund.organisations.models import Organisation, Ward
-from grantsfund.panel.models import APPROVALS, PanelDecision, PanelMeeting
+from grantsfund.panel.models import APPROVALS, PanelDecision
 from grantsfund.payments.models import Instalment, InstalmentStatus
 from grantsfund.reporting.opendata.identifiers import best_org_id, grant_id, pounds
 from grantsfund.rounds.models import Fund, Round
@@ -131,12 +131,24 @@ def _standing_approval() -> Any:
     )
 
 
+def _first_recorded() -> Any:
+    """When the panel first decided the standing decision's item: the award date, which a correction recorded later
+    (a new entry on the same item) does not move. A bid deferred and decided at a later meeting is a new item."""
+    first = aliased(PanelDecision)
+    return (
+        select(func.min(first.recorded_at))
+        .where(first.item_id == PanelDecision.item_id)
+        .correlate(PanelDecision)
+        .scalar_subquery()
+    )
+
+
 def _conditions(selection: Selection) -> list[ColumnElement[bool]]:
     conditions: list[ColumnElement[bool]] = [Application.status == ApplicationStatus.APPROVED]
     if selection.round_id is not None:
         conditions.append(Application.round_id == selection.round_id)
     if selection.since is not None:
-        conditions.append(PanelMeeting.starts_at >= london_to_utc(selection.since, time.min))
+        conditions.append(_first_recorded() >= london_to_utc(selection.since, time.min))
     return conditions
 
 
@@ -145,7 +157,6 @@ def _chosen(selection: Selection) -> Select[int]:
     return (
         select(Application.id)
         .join(PanelDecision, PanelDecision.id == _standing_approval())
-        .join(PanelMeeting, PanelMeeting.id == PanelDecision.meeting_id)
         .where(*_conditions(selection))
     )
 
@@ -217,8 +228,7 @@ def _batch_query(selection: Selection, size: int) -> Select[*tuple[Any, ...]]:
             Fund.code.label("fund_code"),
             Fund.name.label("fund"),
             PanelDecision.amount_pence.label("decided"),
-            # The award date is the meeting's day, which a correction recorded later in it does not move.
-            PanelMeeting.starts_at.label("decided_at"),
+            _first_recorded().label("decided_at"),
             PanelDecision.recorded_at.label("decision_recorded"),
             Agreement.status.label("agreement_status"),
             Agreement.amount_pence.label("agreed"),
@@ -235,7 +245,6 @@ def _batch_query(selection: Selection, size: int) -> Select[*tuple[Any, ...]]:
         )
         .select_from(Application)
         .join(PanelDecision, PanelDecision.id == _standing_approval())
-        .join(PanelMeeting, PanelMeeting.id == PanelDecision.meeting_id)
         .join(Organisation, Organisation.id == Application.organisation_id)
         .join(Round, Round.id == Application.round_id)
         .join(Fund, Fund.id == Round.fund_id)

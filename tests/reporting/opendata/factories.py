@@ -95,15 +95,6 @@ def group(name: str = "Riverside Community Kitchen", **overrides) -> Organisatio
     return made
 
 
-def _meeting_on(made: Scene, starts_at: datetime) -> PanelMeeting:
-    meeting = PanelMeeting(
-        round=made.round, title="Panel", starts_at=starts_at, chair_id=made.officer.id, status=MeetingStatus.PUBLISHED
-    )
-    db.session.add(meeting)
-    db.session.flush()
-    return meeting
-
-
 def award(
     made: Scene,
     organisation: Organisation,
@@ -120,9 +111,9 @@ def award(
     starts: date | None = STARTS,
     ends: date | None = ENDS,
 ) -> Award:
-    """An application the panel decided (approved, by default, for `amount_pence`) at a meeting on `decided_at`, its
-    outcome published."""
-    meeting = made.meeting if decided_at == made.meeting.starts_at else _meeting_on(made, decided_at)
+    """An application the panel decided (approved, by default, for `amount_pence`) on `decided_at`, its outcome
+    published."""
+    meeting = made.meeting
     application = Application(
         round_id=made.round.id,
         organisation_id=organisation.id,
