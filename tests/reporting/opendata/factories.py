@@ -306,7 +306,8 @@ def many(made: Scene, organisation: Organisation, count: int, wards: Sequence[Wa
             for id_ in ids
         ],
     )
-    item_ids = {id_: made.meeting.id * 10_000_000 + id_ for id_ in ids}
+    first_item = (db.session.scalar(select(func.coalesce(func.max(PanelItem.id), 0))) or 0) + 1
+    item_ids = {id_: first_item + number for number, id_ in enumerate(ids)}
     db.session.execute(
         insert(PanelItem),
         [
