@@ -49,6 +49,14 @@ def _staff(user: User) -> bool:
     return bool(user.roles & STAFF)
 
 
+# Staff who handle money and decisions sign in with an authenticator app as well as a password.
+SECOND_FACTOR_ROLES = frozenset({Role.GRANTS_OFFICER, Role.FINANCE_OFFICER, Role.PANEL_CHAIR, Role.ADMINISTRATOR})
+
+
+def requires_second_factor(user: User) -> bool:
+    return bool(user.roles & SECOND_FACTOR_ROLES)
+
+
 # Actions that depend only on who the person is.
 ROLE_RULES: dict[str, Callable[[User], bool]] = {
     "use_account": _signed_in,

@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import html5lib
+import pyotp
 import pytest
 from bs4 import BeautifulSoup
 from flask import Flask
@@ -21,6 +22,7 @@ from werkzeug.test import TestResponse
 from grantsfund import create_app
 from grantsfund.accounts.models import Role, User, UserRole
 from grantsfund.accounts.passwords import hash_password
+from grantsfund.accounts.second_factor_views import PASSED
 from grantsfund.common.dates import utcnow
 from grantsfund.extensions import db, limiter
 from grantsfund.notifications.models import OutboxMessage
@@ -154,6 +156,7 @@ def make_user() -> Callable[..., User]:
         full_name: str = "Test Person",
         password: str | None = PASSWORD,
         verified: bool = True,
+        totp: bool = False,
     ) -> User:
         now = utcnow()
         user = User(
@@ -163,6 +166,8 @@ def make_user() -> Callable[..., User]:
             email_verified_at=now if verified else None,
             created_at=now,
             role_grants=[UserRole(role=role, granted_at=now) for role in sorted(roles)],
+            totp_secret=pyotp.random_base32() if totp else None,
+            totp_enabled_at=now if totp else None,
         )
         db.session.add(user)
         db.session.flush()
@@ -176,6 +181,7 @@ def sign_in_as(client: Client, user: User) -> Client:
     with client.session_transaction() as session:
         session["_user_id"] = user.get_id()
         session["_fresh"] = True
+        session[PASSED] = True
     client.user = user  # type: ignore[attr-defined]
     return client
 

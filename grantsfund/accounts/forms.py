@@ -136,3 +136,33 @@ class ButtonForm(BaseForm):
     """A form that is only a button (and its CSRF token)."""
 
     submit = SubmitField("Continue", widget=GovSubmitInput())
+
+
+class CodeForm(BaseForm):
+    """A 6-digit code from an authenticator app; whether it is right is the service's business."""
+
+    code = StringField(
+        "Code",
+        widget=GovTextInput(),
+        validators=[InputRequired("Enter the 6-digit code from your authenticator app"), Length(max=20)],
+        render_kw={
+            "params": {
+                "classes": "govuk-input--width-5",
+                "inputmode": "numeric",
+                "autocomplete": "one-time-code",
+                "spellcheck": False,
+            }
+        },
+    )
+    submit = SubmitField("Continue", widget=GovSubmitInput())
+
+
+class RecoveryCodeForm(BaseForm):
+    code = StringField(
+        "Recovery code",
+        widget=GovTextInput(),
+        validators=[InputRequired("Enter one of your recovery codes"), Length(max=40)],
+        description="For example, abcd-efgh-ijkl",
+        render_kw={"params": {"classes": "govuk-input--width-20", "autocomplete": "off", "spellcheck": False}},
+    )
+    submit = SubmitField("Continue", widget=GovSubmitInput())

@@ -63,6 +63,8 @@ class User(db.Model):  # type: ignore[name-defined]
     # The 30-second step of the last code accepted: a code is good once, however quickly it is replayed.
     totp_last_step: Mapped[int | None] = mapped_column()
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Set when the account was anonymised and disabled after years unused (grantsfund.dataprotection).
+    personal_data_removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     role_grants: Mapped[list[UserRole]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin"

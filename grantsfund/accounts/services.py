@@ -12,6 +12,7 @@ from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from grantsfund import policy
 from grantsfund.accounts.models import AccountToken, Role, TokenPurpose, User, UserRole, new_session_token
 from grantsfund.accounts.passwords import hash_password, password_problem, verify_password
 from grantsfund.audit import services as audit
@@ -204,10 +205,22 @@ def authenticate(*, email: str, password: str, actor: Actor, now: datetime | Non
         raise SignInFailed
     if not user.is_verified:
         raise EmailNotVerified(user)
+    if not needs_second_step(user):
+        complete_sign_in(user, actor=actor, now=now)
+    return user
+
+
+def needs_second_step(user: User) -> bool:
+    return user.has_second_factor or policy.requires_second_factor(user)
+
+
+def complete_sign_in(user: User, *, actor: Actor, now: datetime | None = None) -> None:
+    """Both steps are done. Until then the failures stay counted, so entering the password again between wrong codes
+    never resets the lock."""
+    now = now or utcnow()
     _clear_lockout(user)
     user.last_signed_in_at = now
     audit.record(actor=Actor(user, actor.ip_address), action="user.signed_in", obj=user, now=now)
-    return user
 
 
 def _record_failed_sign_in(user: User, *, actor: Actor, now: datetime) -> None:

@@ -9,7 +9,7 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_user, logout_user
 
 from grantsfund import policy
-from grantsfund.accounts import forms, services
+from grantsfund.accounts import forms, second_factor, services
 from grantsfund.accounts.models import Role, TokenPurpose, User
 from grantsfund.common.errors import DomainError
 from grantsfund.common.transactions import commits
@@ -110,8 +110,11 @@ def sign_in() -> ResponseReturnValue:
         except DomainError as error:
             form.add_error(error.field, error.message)
         else:
+            next_url = safe_next_url(request.args.get("next"))
+            if services.needs_second_step(user):
+                return second_factor_views.begin(user, next_url)
             _start_session(user)
-            return redirect(safe_next_url(request.args.get("next")) or url_for(".account"))
+            return redirect(next_url or url_for(".account"))
     return render_template("accounts/sign_in.html", form=form)
 
 
@@ -182,7 +185,12 @@ def accept_invitation(token: str) -> ResponseReturnValue:
 @bp.route("/account")
 @policy.requires("use_account")
 def account() -> ResponseReturnValue:
-    return render_template("accounts/account.html", user=current_user)
+    return render_template(
+        "accounts/account.html",
+        user=current_user,
+        second_factor_required=policy.requires_second_factor(current_user),
+        recovery_codes_left=second_factor.recovery_codes_left(current_user),
+    )
 
 
 @bp.route("/account/password", methods=["GET", "POST"])
@@ -301,3 +309,7 @@ def enable_user(user_id: int) -> ResponseReturnValue:
 @commits
 def resend_invitation(user_id: int) -> ResponseReturnValue:
     return _user_action(user_id, "resend_invitation", "Invitation sent to {name} again.")
+
+
+# The second-step pages share this blueprint; they import from this module, so they load last.
+from grantsfund.accounts import second_factor_views  # noqa: E402

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import click
+import pyotp
 from flask.cli import AppGroup
 
 from grantsfund.demo import agreements, applications, assessment, decided, organisations, rounds, services, signposting
@@ -39,3 +40,13 @@ def seed_command() -> None:
     for summary in summaries:
         click.echo(summary)
     click.echo(f"Every demo login uses the password: {services.DEMO_PASSWORD}")
+    click.echo(
+        "Staff logins then ask for a code from an authenticator app: run `flask demo code`, "
+        f"or add this key to an app: {services.DEMO_TOTP_SECRET}"
+    )
+
+
+@demo_cli.command("code")
+def code_command() -> None:
+    """Print the current authenticator code for the demo staff logins."""
+    click.echo(pyotp.TOTP(services.DEMO_TOTP_SECRET).now())

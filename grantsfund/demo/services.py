@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+from grantsfund import policy
 from grantsfund.accounts.models import Role, User, UserRole
 from grantsfund.accounts.passwords import hash_password
 from grantsfund.accounts.services import find_user_by_email
@@ -15,6 +16,8 @@ from grantsfund.common.dates import london_to_utc, london_today, utcnow
 from grantsfund.extensions import db
 
 DEMO_PASSWORD = "community-fund-demo"  # noqa: S105 -- the demo logins' published password
+# The demo staff logins' published authenticator secret: `flask demo code` prints the current code, or add it to an app.
+DEMO_TOTP_SECRET = "GRANTSFUNDDEMOAPPSECRET2345ABCDE"  # noqa: S105 -- published, for the demo only
 
 
 def on(year: int, month: int, day: int, hour: int, minute: int = 0) -> datetime:
@@ -76,6 +79,8 @@ def demo_person(
     if user is not None:
         return user
     now = now or utcnow()
+    roles = frozenset(roles)
+    enrolled = password_hash is not None and bool(roles & policy.SECOND_FACTOR_ROLES)
     user = User(
         email=email,
         full_name=full_name,
@@ -83,6 +88,8 @@ def demo_person(
         email_verified_at=now if password_hash else None,
         created_at=now,
         role_grants=[UserRole(role=role, granted_at=now) for role in sorted(roles)],
+        totp_secret=DEMO_TOTP_SECRET if enrolled else None,
+        totp_enabled_at=now if enrolled else None,
     )
     db.session.add(user)
     audit.record(actor=Actor.system(), action="user.seeded", obj=user, after={"roles": user.roles}, now=now)

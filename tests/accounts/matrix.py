@@ -25,6 +25,13 @@ ROWS = [
     Row("accounts.accept_invitation", fixed("/invitation/expired-token"), everyone(200)),
     Row("accounts.account", fixed("/account"), signed_in(200)),
     Row("accounts.change_password", fixed("/account/password"), signed_in(200)),
+    # With no password step pending, the second-step pages send everyone back to sign in.
+    Row("accounts.sign_in_code", fixed("/sign-in/code"), everyone(302)),
+    Row("accounts.sign_in_recovery_code", fixed("/sign-in/recovery-code"), everyone(302)),
+    Row("accounts.set_up_authenticator", fixed("/sign-in/set-up-authenticator"), signed_in(200)),
+    # Without an authenticator app set up there is nothing to replace or turn off.
+    Row("accounts.new_recovery_codes", fixed("/account/two-step-verification/recovery-codes"), signed_in(302)),
+    Row("accounts.turn_off_two_step", fixed("/account/two-step-verification/turn-off"), signed_in(302)),
     Row("admin.list_users", fixed("/admin/users"), admin_only()),
     Row("admin.invite_user", fixed("/admin/users/invite"), admin_only()),
     Row("admin.show_user", lambda o: f"/admin/users/{o['person'].id}", admin_only()),
@@ -40,6 +47,12 @@ ROWS = [
     Row(
         "admin.resend_invitation",
         lambda o: f"/admin/users/{o['invited'].id}/resend-invitation",
+        admin_only(302),
+        method="POST",
+    ),
+    Row(
+        "admin.reset_two_step",
+        lambda o: f"/admin/users/{o['person'].id}/reset-two-step-verification",
         admin_only(302),
         method="POST",
     ),

@@ -9,6 +9,7 @@ from grantsfund.common.dates import format_date, format_datetime, london_today, 
 from grantsfund.demo import rounds as demo_rounds
 from grantsfund.demo.services import DEMO_PASSWORD, DEMO_USERS
 from grantsfund.extensions import db
+from grantsfund.policy import SECOND_FACTOR_ROLES
 from grantsfund.rounds.models import Round, RoundStatus
 
 
@@ -28,9 +29,14 @@ def test_seed_gives_one_login_per_role_and_is_safe_to_run_again(app):
 
 
 def test_demo_logins_work(client):
-    client.application.test_cli_runner().invoke(args=["demo", "seed"])
+    output = client.application.test_cli_runner().invoke(args=["demo", "seed"]).output
+    assert "flask demo code" in output
     for demo in DEMO_USERS:
         response = client.submit("/sign-in", {"email": demo.email, "password": DEMO_PASSWORD})
+        if demo.roles & SECOND_FACTOR_ROLES:
+            assert response.headers["Location"] == "/sign-in/code", demo.email
+            code = client.application.test_cli_runner().invoke(args=["demo", "code"]).output.strip()
+            response = client.submit("/sign-in/code", {"code": code})
         assert response.headers["Location"] == "/account", demo.email
         client.submit("/sign-out")
 

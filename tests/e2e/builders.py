@@ -33,6 +33,7 @@ from grantsfund.panel.meetings import MeetingDetails
 from grantsfund.panel.models import Outcome, PanelMeeting, PanelRole
 from grantsfund.rounds.models import Round
 from tests.applications import factories
+from tests.e2e.conftest import enrol_if_required
 from tests.e2e.test_journeys import PASSWORD
 from tests.panel.factories import all_present
 
@@ -56,7 +57,7 @@ def make_people(domain: str) -> Callable[..., User]:
             created_at=now,
             role_grants=[UserRole(role=role, granted_at=now) for role in sorted(roles)],
         )
-        db.session.add(user)
+        db.session.add(enrol_if_required(user))
         db.session.flush()
         return user
 

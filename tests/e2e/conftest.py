@@ -6,21 +6,24 @@ Run with `make test-browser` (or `pytest -m browser`)."""
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import pyotp
 import pytest
 from flask import Flask
 from flask_migrate import upgrade
-from playwright.sync_api import BrowserContext, ConsoleMessage, Error, Page
+from playwright.sync_api import BrowserContext, ConsoleMessage, Error, Page, expect
 from sqlalchemy import select
 from werkzeug.serving import make_server
 
-from grantsfund import create_app
+from grantsfund import create_app, policy
 from grantsfund.accounts.models import Role, User, UserRole
 from grantsfund.accounts.passwords import hash_password
 from grantsfund.common.dates import utcnow
+from grantsfund.demo.services import DEMO_TOTP_SECRET
 from grantsfund.extensions import db
 from grantsfund.notifications.models import OutboxMessage
 
@@ -31,6 +34,10 @@ CHROMIUM = "/usr/bin/chromium"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 BLOCKING_IMPACTS = {"serious", "critical"}
 HERE = Path(__file__).resolve().parent
+# Staff in the journeys have the demo logins' published authenticator secret, so one sign-in helper serves the
+# journeys' own people and the demo's alike.
+TOTP_SECRET = DEMO_TOTP_SECRET
+CODE_HEADING = "Enter the 6-digit code from your authenticator app"
 
 # Content-Security-Policy violations also reach the console, but this catches every one of them
 # (report-only and blocked alike), because an init script runs before the page's own scripts and the CSP.
@@ -238,23 +245,72 @@ def newest_email(live_db: Callable[..., Any]) -> Callable[..., OutboxMessage]:
     return newest
 
 
+def enrol_if_required(user: User) -> User:
+    """Staff whose role needs two-step verification come with their authenticator app already set up."""
+    if policy.requires_second_factor(user):
+        user.totp_secret = TOTP_SECRET
+        user.totp_enabled_at = utcnow()
+    return user
+
+
+# The last 30-second step whose code each person used: the service accepts a code once per person.
+_last_steps: dict[str, int] = {}
+
+
+def authenticator_code(email: str, secret: str = TOTP_SECRET) -> str:
+    """The code the person's app shows. Signing the same person in again within one step takes the next step's
+    code (the service allows one step of clock drift), or waits for it."""
+    totp = pyotp.TOTP(secret)
+    current = int(time.time()) // totp.interval
+    step = max(current, _last_steps.get(email, current - 1) + 1)
+    if step > current + 1:
+        time.sleep((step - 1) * totp.interval - time.time() + 1)
+    _last_steps[email] = step
+    return totp.generate_otp(step)
+
+
+def enter_code_if_asked(page: Page, email: str) -> None:
+    """After the password: staff (and anyone who has set up an app) are asked for a code; others are already in."""
+    heading = page.get_by_role("heading", level=1)
+    expect(heading).not_to_have_text("Sign in")
+    if heading.inner_text() == CODE_HEADING:
+        page.get_by_label("Code").fill(authenticator_code(email))
+        page.get_by_role("button", name="Continue").click()
+
+
+def set_up_authenticator(page: Page, email: str, *, screenshot_prefix: str) -> tuple[str, list[str]]:
+    """On the set-up page: add the key to an 'app' (as typed from the page), confirm a code, keep the recovery
+    codes. Returns the secret and the recovery codes."""
+    expect(page.get_by_role("heading", level=1)).to_have_text("Set up two-step verification")
+    check_page(page, f"{screenshot_prefix}-set-up-authenticator")
+    secret = page.locator(".app-totp-secret").inner_text().replace(" ", "")
+    page.get_by_label("Code").fill(authenticator_code(email, secret))
+    page.get_by_role("button", name="Continue").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Save your recovery codes")
+    check_page(page, f"{screenshot_prefix}-recovery-codes")
+    codes = page.locator(".app-recovery-codes li").all_inner_texts()
+    page.get_by_role("button", name="I have saved my recovery codes").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your account")
+    return secret, codes
+
+
 @pytest.fixture
 def make_live_user(live_db: Callable[..., Any]) -> Callable[..., str]:
-    """Create a verified user with a password directly in the live database; returns their email address."""
+    """Create a verified user with a password directly in the live database; returns their email address.
+    Staff come with an authenticator app set up (see `enter_code_if_asked`) unless `authenticator=False`."""
 
-    def make(*, email: str, full_name: str, password: str, roles: set[Role]) -> str:
+    def make(*, email: str, full_name: str, password: str, roles: set[Role], authenticator: bool = True) -> str:
         def create() -> str:
             now = utcnow()
-            db.session.add(
-                User(
-                    email=email,
-                    full_name=full_name,
-                    password_hash=hash_password(password),
-                    email_verified_at=now,
-                    created_at=now,
-                    role_grants=[UserRole(role=role, granted_at=now) for role in sorted(roles)],
-                )
+            user = User(
+                email=email,
+                full_name=full_name,
+                password_hash=hash_password(password),
+                email_verified_at=now,
+                created_at=now,
+                role_grants=[UserRole(role=role, granted_at=now) for role in sorted(roles)],
             )
+            db.session.add(enrol_if_required(user) if authenticator else user)
             return email
 
         return live_db(create)  # type: ignore[no-any-return]

@@ -11,7 +11,7 @@ from playwright.sync_api import Page, expect
 from grantsfund.accounts.models import Role
 from grantsfund.common.dates import to_london, utcnow
 from grantsfund.demo import rounds as demo_rounds
-from tests.e2e.conftest import check_page
+from tests.e2e.conftest import check_page, enter_code_if_asked
 
 PASSWORD = "harbour lantern seven 31"
 NEW_ROUND = "Communities Fund 2027/28"
@@ -45,6 +45,7 @@ def test_an_officer_copies_last_years_round_opens_it_and_the_public_sees_it(
     page.get_by_label("Email address").fill(officer)
     page.get_by_label("Password", exact=True).fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
+    enter_code_if_asked(page, officer)
     expect(page.get_by_role("heading", level=1)).to_have_text("Your account")
 
     page.get_by_role("link", name="Funds", exact=True).click()

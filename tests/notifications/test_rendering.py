@@ -38,6 +38,7 @@ EMAILS: dict[str, tuple[dict[str, Any], list[str]]] = {
     "reset_password": ({"full_name": NAME, "token": "tok_reset_1", "hours": 1}, ["/reset-password/tok_reset_1"]),
     "roles_changed": ({"full_name": NAME, "roles": ["Assessor", "Panel member"]}, ["/sign-in"]),
     "verify_email": ({"full_name": NAME, "token": "tok_verify_1", "hours": 48}, ["/verify-email/tok_verify_1"]),
+    "two_step_changed": ({"full_name": NAME, "change": "recovery_code_used", "left": 9}, ["/forgot-password"]),
 }
 
 
