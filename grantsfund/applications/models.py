@@ -206,6 +206,8 @@ class Application(db.Model):  # type: ignore[name-defined]
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Set when the answers and contact details were anonymised past retention (grantsfund.dataprotection).
+    personal_data_removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     round: Mapped[Round] = relationship()
     organisation: Mapped[Organisation] = relationship()

@@ -116,6 +116,8 @@ class Organisation(db.Model):  # type: ignore[name-defined]
     contact_phone: Mapped[str] = mapped_column(String(30))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Set when the contact details and documents were removed past retention (grantsfund.dataprotection).
+    personal_data_removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     ward: Mapped[Ward] = relationship(lazy="joined")
     # Loaded with every organisation, so the policy can check membership without a query.

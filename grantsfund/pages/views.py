@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, render_template
+from flask import Blueprint, current_app, jsonify, render_template
 from flask.typing import ResponseReturnValue
 
 from grantsfund import policy
+from grantsfund.dataprotection.services import Retention
 
 bp = Blueprint("pages", __name__)
 
@@ -25,7 +26,7 @@ def accessibility() -> ResponseReturnValue:
 @bp.route("/privacy")
 @policy.public
 def privacy() -> ResponseReturnValue:
-    return render_template("pages/privacy.html")
+    return render_template("pages/privacy.html", retention=Retention.from_config(current_app.config))
 
 
 @bp.route("/cookies")
