@@ -7,10 +7,25 @@ from urllib.parse import urlsplit
 
 from flask import redirect, request, url_for
 from flask_login import current_user
+from werkzeug.routing import IntegerConverter, Map
 from werkzeug.wrappers import Response
 from wtforms import Form
 
 from grantsfund.common.actor import Actor
+
+
+class IdConverter(IntegerConverter):
+    """`<int:...>` in a URL, up to the largest id an integer column holds: a longer number is a page that is not
+    there (404), not a database error."""
+
+    def __init__(
+        self,
+        url_map: Map,
+        fixed_digits: int = 0,
+        min: int | None = None,  # noqa: A002 -- werkzeug's names for the converter's arguments
+        max: int = 2**31 - 1,  # noqa: A002
+    ) -> None:
+        super().__init__(url_map, fixed_digits=fixed_digits, min=min, max=max)
 
 
 def current_actor() -> Actor:
