@@ -17,7 +17,7 @@ from datetime import UTC, date, datetime, timedelta
 from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import insert, select, text, update
 
 from grantsfund.accounts.models import User
 from grantsfund.applications import answers
@@ -201,6 +201,14 @@ def _batches(rows: Sequence[dict[str, Any]]) -> Iterator[Sequence[dict[str, Any]
 def _insert(target: Any, rows: Sequence[dict[str, Any]]) -> None:
     for batch in _batches(rows):
         db.session.execute(insert(target), batch)
+    if rows and "id" in rows[0] and db.session.get_bind().dialect.name == "postgresql":
+        # PostgreSQL's sequence does not see ids given in the rows: move it past them, so that the rows the
+        # service adds next (in a drill, or the demo's on top of these) do not collide with them.
+        table = getattr(target, "__table__", target).name
+        db.session.execute(
+            text(f"SELECT setval(pg_get_serial_sequence(:table, 'id'), (SELECT max(id) FROM {table}))"),
+            {"table": table},
+        )
 
 
 def add_applications(

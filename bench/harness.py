@@ -22,10 +22,16 @@ EXPLAIN_HEADER = "X-Bench-Explain"  # ask for the statements themselves (used on
 TAG_HEADER = "X-Bench-Tag"  # the client's name for a batch of requests, kept with their measurements
 
 
-def grantsfund_overrides(database_path: Path, scratch_dir: Path) -> dict[str, Any]:
-    """Settings for create_app(..., env_name="development"): plain HTTP, no rate limits, files kept in scratch_dir."""
+def database_uri(database: Path | str) -> str:
+    """A SQLite file's URL, or the URL itself (a drill's PostgreSQL database)."""
+    return f"sqlite:///{database}" if isinstance(database, Path) or "://" not in database else database
+
+
+def grantsfund_overrides(database: Path | str, scratch_dir: Path) -> dict[str, Any]:
+    """Settings for create_app(..., env_name="development"): plain HTTP, no rate limits, files kept in scratch_dir.
+    `database` is a SQLite file or a database URL."""
     return {
-        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database_path}",
+        "SQLALCHEMY_DATABASE_URI": database_uri(database),
         "SESSION_COOKIE_SECURE": False,  # the benchmark speaks plain HTTP to 127.0.0.1
         "RATELIMIT_ENABLED": False,
         "MAIL_FILE_DIR": str(scratch_dir / "mail"),

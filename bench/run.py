@@ -24,7 +24,6 @@ import os
 import random
 import re
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -34,14 +33,13 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
 from http.client import HTTPConnection, HTTPResponse
-from http.cookies import SimpleCookie
 from importlib.metadata import version
 from pathlib import Path
 from types import FrameType
 from typing import Any
-from urllib.parse import urlencode
+
+import pyotp
 
 BENCH_DIR = Path(__file__).resolve().parent
 ROOT = BENCH_DIR.parent
@@ -49,10 +47,15 @@ sys.path[:0] = [str(ROOT), str(BENCH_DIR)]
 
 from harness import EXPLAIN_HEADER, MEASUREMENTS_PATH, TAG_HEADER, grantsfund_overrides  # noqa: E402
 
+from bench.drills import stack  # noqa: E402
+from bench.drills.visitor import SignInFailed, Visitor  # noqa: E402
+
 HOST = "127.0.0.1"
 ADMIN_EMAIL = "bench.admin@example.gov.uk"
 OFFICER_EMAIL = "bench.officer@example.gov.uk"
 PASSWORD = "bench-kettle-river-orange-42"
+# Staff sign in with an authenticator code too; both staff share this run's secret.
+STAFF_TOTP_SECRET = pyotp.random_base32()
 SESSION_COOKIE = "grantsfund_session"
 PER_PAGE = 50
 FIRST_NAMES = ("Aisha", "Ben", "Chloe", "Dev", "Eleanor", "Farah", "Gareth", "Imran", "Kwame", "Niamh", "Priya", "Zara")
@@ -90,7 +93,7 @@ class Data:
 
 
 def build_database(
-    database: Path,
+    database: Path | str,
     scratch: Path,
     user_count: int,
     application_count: int,
@@ -134,6 +137,8 @@ def build_database(
                 password_hash=password_hash,
                 email_verified_at=now,
                 created_at=now,
+                totp_secret=STAFF_TOTP_SECRET,
+                totp_enabled_at=now,
                 role_grants=[UserRole(role=role, granted_at=now)],
             )
             for full_name, email, role in (
@@ -471,60 +476,15 @@ class Server:
 
 def start_server(name: str, database: Path, scratch: Path, threads: int) -> Server:
     """gunicorn, one worker with `threads` threads, on a socket bound here to a free port and handed over."""
-    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    listener.bind((HOST, 0))
-    listener.listen(128)
-    port = listener.getsockname()[1]
-    command = [
-        sys.executable,
-        "-m",
-        "gunicorn",
-        "--bind",
-        f"fd://{listener.fileno()}",
-        "--workers",
-        "1",
-        "--worker-class",
-        "gthread",
-        "--threads",
-        str(threads),
-        "--keep-alive",
-        "30",
-        "--timeout",
-        "60",
-        "--graceful-timeout",
-        "3",
-        "--log-level",
-        "warning",
-        "--no-control-socket",
-        "--chdir",
-        str(ROOT),
-        "--pythonpath",
-        f"{ROOT},{BENCH_DIR}",
-        "serve:application",
-    ]
-    env = {
-        **os.environ,
-        "BENCH_APP": name,
-        "BENCH_DATABASE": str(database),
-        "BENCH_SCRATCH": str(scratch),
-        "PYTHONDONTWRITEBYTECODE": "1",
-    }
-    try:
-        process = subprocess.Popen(command, env=env, pass_fds=[listener.fileno()], stdin=subprocess.DEVNULL)
-    finally:
-        listener.close()  # gunicorn has its own copy
+    options = ["--workers", "1", "--worker-class", "gthread", "--threads", str(threads), "--keep-alive", "30"]
+    options += ["--timeout", "60", "--graceful-timeout", "3", "--log-level", "warning"]
+    env = {"BENCH_APP": name, "BENCH_DATABASE": str(database), "BENCH_SCRATCH": str(scratch)}
+    process, port = stack.start_gunicorn("serve:application", options, env, pythonpath=[ROOT, BENCH_DIR])
     return Server(name, process, port)
 
 
 def stop_server(server: Server) -> None:
-    if server.process.poll() is None:
-        server.process.terminate()
-        try:
-            server.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.process.kill()
-            server.process.wait()
+    stack.stop_gunicorn(server.process)
 
 
 def request(
@@ -539,59 +499,21 @@ def request(
         connection.close()
 
 
-def wait_until_ready(server: Server, path: str, deadline: float) -> None:
-    while True:
-        if server.process.poll() is not None:
-            raise SystemExit(f"the {server.name} server exited with status {server.process.returncode}")
-        try:
-            request(server, "GET", path)
-            return
-        except OSError:
-            if time.monotonic() > deadline:
-                raise SystemExit(f"the {server.name} server did not answer within the time allowed") from None
-            time.sleep(0.2)
-
-
-class _CsrfField(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__()
-        self.token: str | None = None
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        values = dict(attrs)
-        if tag == "input" and values.get("name") == "csrf_token":
-            self.token = values.get("value")
-
-
-def _session_cookie(response: HTTPResponse) -> str | None:
-    for header in response.msg.get_all("Set-Cookie") or []:
-        cookie: SimpleCookie = SimpleCookie()
-        cookie.load(header)
-        if SESSION_COOKIE in cookie:
-            return cookie[SESSION_COOKIE].value
-    return None
+def wait_until_ready(server: Server, path: str, seconds: float) -> None:
+    stack.wait_until_ready(server.process, server.port, path, seconds)
 
 
 def sign_in(server: Server, email: str) -> None:
-    """Sign in the way a browser does: the form, its CSRF token and the session cookie."""
-    response, body = request(server, "GET", "/sign-in")
-    parser = _CsrfField()
-    parser.feed(body.decode())
-    cookie = _session_cookie(response)
-    if response.status != 200 or parser.token is None or cookie is None:
-        raise SystemExit(f"GET /sign-in gave {response.status} without a CSRF token and a session cookie")
-    form = urlencode({"csrf_token": parser.token, "email": email, "password": PASSWORD})
-    response, body = request(
-        server,
-        "POST",
-        "/sign-in",
-        headers={"Cookie": f"{SESSION_COOKIE}={cookie}", "Content-Type": "application/x-www-form-urlencoded"},
-        body=form,
-    )
-    cookie = _session_cookie(response)
-    if response.status != 302 or not (response.getheader("Location") or "").endswith("/account") or not cookie:
-        raise SystemExit(f"signing in as {email} failed: POST /sign-in gave {response.status}\n{body.decode()[:2000]}")
-    server.sessions[email] = {"Cookie": f"{SESSION_COOKIE}={cookie}"}
+    """Sign in the way a browser does (bench/drills/visitor.py): the form, its CSRF token, the authenticator code
+    and the session cookie, which the measured requests then carry."""
+    visitor = Visitor(f"http://{HOST}:{server.port}")
+    try:
+        visitor.sign_in(email, PASSWORD, totp_secret=STAFF_TOTP_SECRET)
+    except SignInFailed as error:
+        raise SystemExit(str(error)) from None
+    finally:
+        visitor.close()
+    server.sessions[email] = {"Cookie": f"{SESSION_COOKIE}={visitor.cookies[SESSION_COOKIE]}"}
 
 
 def check_target(servers: list[Server], target: Target) -> dict[str, int]:
@@ -904,9 +826,8 @@ def main() -> int:
             servers.append(start_server("grantsfund", database, scratch, args.concurrency))
             servers.append(start_server("baseline", database, scratch, args.concurrency))
             grantsfund, baseline = servers
-            deadline = time.monotonic() + 45
-            wait_until_ready(grantsfund, "/sign-in", deadline)
-            wait_until_ready(baseline, measured[0].path, deadline)
+            wait_until_ready(grantsfund, "/sign-in", 45)
+            wait_until_ready(baseline, measured[0].path, 45)
             for email in sorted({target.who for target in measured}):
                 sign_in(grantsfund, email)
             for target in measured:

@@ -1,6 +1,7 @@
 """Gunicorn entry point (`serve:application`) for one of the benchmark's two apps, with the query counter.
 
-run.py starts it with BENCH_APP ("grantsfund" or "baseline"), BENCH_DATABASE and BENCH_SCRATCH set.
+run.py and the load drill start it with BENCH_APP ("grantsfund" or "baseline"), BENCH_DATABASE (a SQLite file or a
+database URL) and BENCH_SCRATCH set.
 """
 
 from __future__ import annotations
@@ -8,12 +9,13 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from harness import BenchMeter, count_queries, grantsfund_overrides
+from harness import BenchMeter, count_queries, database_uri, grantsfund_overrides
 
 
 def _build() -> BenchMeter:
     kind = os.environ["BENCH_APP"]
-    database = Path(os.environ["BENCH_DATABASE"])
+    # A SQLite file (bench/run.py) or a database URL (the drills).
+    database = os.environ["BENCH_DATABASE"]
     if kind == "grantsfund":
         from grantsfund import create_app
         from grantsfund.extensions import db
@@ -25,7 +27,7 @@ def _build() -> BenchMeter:
     if kind == "baseline":
         from baseline_app import create_app as create_baseline_app
 
-        baseline, engine = create_baseline_app(f"sqlite:///{database}")
+        baseline, engine = create_baseline_app(database_uri(database))
         count_queries(engine)
         return BenchMeter(baseline)
     raise RuntimeError(f"BENCH_APP must be grantsfund or baseline, not {kind!r}")
