@@ -72,10 +72,10 @@ fmt: install-dev ## Format the code
 check-migrations: install ## Fail if the models and the migrations disagree
 	$(FLASK) db upgrade && $(FLASK) db check
 
-system-packages: ## As root on Debian: install Chromium and PostgreSQL for the browser and database layers
+system-packages: ## As root on Debian: install Chromium, PostgreSQL and Redis for the browser and database layers
 	@if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	  if ! command -v chromium >/dev/null || [ ! -x /usr/lib/postgresql/15/bin/initdb ]; then \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium postgresql >/dev/null; \
+	  if ! command -v chromium >/dev/null || [ ! -x /usr/lib/postgresql/15/bin/initdb ] || ! command -v redis-server >/dev/null; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium postgresql redis-server >/dev/null; \
 	  fi; \
 	else echo "Not root on Debian: using whatever Chromium and PostgreSQL are already installed."; fi
 
@@ -90,6 +90,53 @@ test-browser: install-dev assets ## Playwright journeys in Chromium, with axe-co
 
 bench: install-dev assets ## Compare a signed-in page with a bare Flask + SQLAlchemy page doing the same work
 	$(PY) bench/run.py
+
+.PHONY: drill-load
+drill-load: install-dev assets ## Load drill: applicants, assessors and officers at once on PostgreSQL, against the baseline
+	scripts/with-postgres.sh $(PY) bench/drills/load.py
+
+.PHONY: drill-soak
+drill-soak: install-dev assets ## Soak: 20 people for 30 minutes on PostgreSQL; errors and each worker's memory
+	scripts/with-postgres.sh $(PY) bench/drills/soak.py
+
+.PHONY: drill-outbox
+drill-outbox: install-dev assets ## Outbox faults: 1,000 emails, a refusing mail server, workers killed; none lost
+	scripts/with-postgres.sh $(PY) bench/drills/outbox_faults.py
+
+.PHONY: drill-backup
+drill-backup: install-dev assets ## Backup and restore: pg_dump, pg_restore into a fresh database, every table compared
+	scripts/with-postgres.sh $(PY) bench/drills/backup_restore.py
+
+.PHONY: drill-fuzz
+drill-fuzz: install-dev assets ## Bad input at scale: 10,500 random POSTs to every form as every role; no 5xx
+	scripts/with-postgres.sh $(PY) bench/drills/fuzz.py
+
+.PHONY: drill-concurrency
+drill-concurrency: install-dev assets ## Budget and payment guards under 50 simultaneous requests through gunicorn
+	scripts/with-postgres.sh $(PY) bench/drills/concurrency.py
+
+.PHONY: scan-packages
+scan-packages: ## As root on Debian: install wapiti and sqlmap for `make scan`
+	@if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  if ! command -v wapiti >/dev/null || ! command -v sqlmap >/dev/null; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wapiti sqlmap >/dev/null; \
+	  fi; \
+	else echo "Not root on Debian: using whatever wapiti and sqlmap are already installed."; fi
+
+.PHONY: scan
+scan: install-dev assets system-packages scan-packages ## Scan a seeded instance with wapiti (as each role) and sqlmap; fails on any finding
+	scripts/with-postgres.sh $(PY) -m bench.drills.scan $(SCAN_ARGS)
+
+# --strict: a package the advisory database cannot be asked about fails the check, as an unreachable database does;
+# pip-audit would otherwise skip it and report "No known vulnerabilities found".
+.PHONY: audit-dependencies
+audit-dependencies: install-dev ## Check every pinned Python and npm package for known vulnerabilities (fails closed)
+	@$(VENV)/bin/pip-audit --strict --progress-spinner off -r requirements.txt -r requirements-dev.txt || { \
+	  echo "pip-audit: a pinned Python package has a known vulnerability, or PyPI's advisory data could not be read" >&2; \
+	  exit 1; }
+	@npm audit --audit-level=low || { \
+	  echo "npm audit: an npm package has a known vulnerability, or the registry's audit service could not be reached" >&2; \
+	  exit 1; }
 
 clean: ## Remove built files, the virtual environment and the local database
 	rm -rf $(VENV) node_modules static instance .pytest_cache

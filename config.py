@@ -79,6 +79,14 @@ class Config:
         "OPEN_DATA_SOURCE_URL", "https://www.example.gov.uk/open-data/communities-fund"
     )
     SINGLE_PAYMENT_LIMIT_PENCE = env_int("SINGLE_PAYMENT_LIMIT_PENCE", 500_000)
+    # Data protection (docs/data-protection.md): how long personal data is kept before `flask data purge`
+    # anonymises it. Declined, ineligible and withdrawn applications: months after the last change; drafts never
+    # submitted: months after the last change; applicant accounts and groups: months unused; emails: days after
+    # sending (or giving up).
+    RETENTION_DECIDED_MONTHS = env_int("RETENTION_DECIDED_MONTHS", 24)
+    RETENTION_DRAFT_MONTHS = env_int("RETENTION_DRAFT_MONTHS", 12)
+    RETENTION_ACCOUNT_MONTHS = env_int("RETENTION_ACCOUNT_MONTHS", 36)
+    RETENTION_OUTBOX_DAYS = env_int("RETENTION_OUTBOX_DAYS", 90)
     # Absolute links in emails are built from this, because the mail worker has no request.
     BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
 
@@ -87,6 +95,8 @@ class Config:
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     PERMANENT_SESSION_LIFETIME = timedelta(minutes=env_int("SESSION_IDLE_MINUTES", 30))
+    # However busy, a session ends this long after signing in, and the person signs in again (ASVS 3.3.2).
+    SESSION_MAX_HOURS = env_int("SESSION_MAX_HOURS", 12)
     REMEMBER_COOKIE_DURATION = timedelta(seconds=0)
     WTF_CSRF_ENABLED = True
     WTF_CSRF_TIME_LIMIT = None  # the CSRF token lives as long as the session, which expires on its own
@@ -100,6 +110,8 @@ class Config:
 
     LOCKOUT_THRESHOLD = env_int("LOCKOUT_THRESHOLD", 5)
     LOCKOUT_MINUTES = env_int("LOCKOUT_MINUTES", 15)
+    # How long a person who has given the right password has to give their authenticator code.
+    SECOND_STEP_MINUTES = env_int("SECOND_STEP_MINUTES", 5)
     PASSWORD_MIN_LENGTH = 12
     PASSWORD_HASH_PROFILE = "RFC_9106_LOW_MEMORY"  # noqa: S105 -- the name of an argon2 cost profile
     VERIFY_TOKEN_HOURS = 48

@@ -12,6 +12,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from config import BASE_DIR, DEV_SECRET_KEY, config_for
 from grantsfund import errors, security, templating
 from grantsfund.common.sqlite import make_sqlite_transactional
+from grantsfund.common.web import IdConverter
 from grantsfund.extensions import csrf, db, limiter, login_manager, mail, migrate
 
 
@@ -32,6 +33,7 @@ def create_app(overrides: dict[str, Any] | None = None, *, env_name: str | None 
 
     _init_extensions(app)
     _init_templates(app)
+    app.url_map.converters["int"] = IdConverter  # before the blueprints' rules are added
     _register_blueprints(app)
     _register_cli(app)
     security.init_app(app)
@@ -132,6 +134,7 @@ def _register_blueprints(app: Flask) -> None:
 def _register_cli(app: Flask) -> None:
     from grantsfund.accounts.cli import accounts_cli
     from grantsfund.assessment.cli import assessment_cli
+    from grantsfund.dataprotection.cli import data_cli
     from grantsfund.demo.cli import demo_cli
     from grantsfund.monitoring.cli import monitoring_cli
     from grantsfund.notifications.cli import outbox_cli
@@ -152,3 +155,4 @@ def _register_cli(app: Flask) -> None:
     app.cli.add_command(demo_cli)
     app.cli.add_command(publish_cli)
     app.cli.add_command(check_command)
+    app.cli.add_command(data_cli)

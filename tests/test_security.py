@@ -1,10 +1,13 @@
 """Security headers, CSRF and production configuration, checked by exact value."""
 
+from pathlib import Path
+
 import pytest
 
 from grantsfund import create_app
-from grantsfund.security import GOVUK_INLINE_SCRIPT, HSTS_VALUE
-from tests.conftest import page
+from grantsfund.common.dates import utcnow
+from grantsfund.security import GOVUK_INLINE_SCRIPT, HSTS_VALUE, SIGNED_IN_AT
+from tests.conftest import PASSWORD, page
 
 EXPECTED_CSP = (
     "default-src 'self'; "
@@ -102,3 +105,45 @@ def test_errors_inside_a_view_show_the_500_page_with_headers(app, client, monkey
     assert page(response).h1.get_text(strip=True) == "Sorry, there is a problem with the service"
     assert_security_headers(response)
     assert views.cookies is not broken
+
+
+@pytest.mark.parametrize(("hours_ago", "still_signed_in"), [(11.9, True), (12.1, False)])
+def test_a_session_ends_twelve_hours_after_signing_in_however_busy(client, make_user, hours_ago, still_signed_in):
+    make_user(email="busy@example.org")
+    client.submit("/sign-in", {"email": "busy@example.org", "password": PASSWORD})
+    with client.session_transaction() as session:
+        signed_in_at = session[SIGNED_IN_AT]
+        assert abs(signed_in_at - utcnow().timestamp()) < 60
+        session[SIGNED_IN_AT] = signed_in_at - hours_ago * 3600
+
+    response = client.get("/account")
+
+    if still_signed_in:
+        assert response.status_code == 200
+    else:
+        assert response.status_code == 302
+        assert response.headers["Location"].startswith("/sign-in")
+        assert client.get("/account").status_code == 302  # the session is gone, not just this request refused
+
+
+def test_nginx_sends_the_headers_on_the_static_files_it_serves_itself():
+    site = (Path(__file__).resolve().parents[1] / "deploy" / "nginx" / "grantsfund.conf").read_text()
+    assets = site.split("location /assets/", 1)[1].split("}", 1)[0]
+    assert 'add_header X-Content-Type-Options "nosniff" always;' in assets
+    assert f'add_header Strict-Transport-Security "{HSTS_VALUE}" always;' in assets
+    assert "server_tokens off;" in site
+
+
+@pytest.mark.parametrize("url", ["/admin/users?q=a%00b", "/admin/users?q%00=a", "/admin/users/a%00b"])
+def test_a_nul_character_anywhere_in_the_address_is_a_bad_request(admin_client, url):
+    response = admin_client.get(url)
+    assert response.status_code == 400
+    assert page(response).h1.get_text(strip=True) == "Sorry, there is a problem with that request"
+
+
+def test_a_nul_character_in_a_form_field_is_a_bad_request(client):
+    client.get("/sign-in")
+    response = client.post(
+        "/sign-in", data={"csrf_token": client.csrf_token(), "email": "a\x00@example.org", "password": "x"}
+    )
+    assert response.status_code == 400
