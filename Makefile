@@ -91,29 +91,33 @@ test-browser: install-dev assets ## Playwright journeys in Chromium, with axe-co
 bench: install-dev assets ## Compare a signed-in page with a bare Flask + SQLAlchemy page doing the same work
 	$(PY) bench/run.py
 
+# The drills and scans run on a throwaway PostgreSQL cluster; without PostgreSQL they fail rather than skip. Its
+# durability is switched off (fsync, synchronous commit), as for the tests: see docs/operations.md.
+ON_POSTGRES := POSTGRES_REQUIRED=true scripts/with-postgres.sh $(PY)
+
 .PHONY: drill-load
-drill-load: install-dev assets ## Load drill: applicants, assessors and officers at once on PostgreSQL, against the baseline
-	scripts/with-postgres.sh $(PY) bench/drills/load.py
+drill-load: install-dev assets system-packages ## Load drill: applicants, assessors and officers at once on PostgreSQL, against the baseline
+	$(ON_POSTGRES) bench/drills/load.py
 
 .PHONY: drill-soak
-drill-soak: install-dev assets ## Soak: 20 people for 30 minutes on PostgreSQL; errors and each worker's memory
-	scripts/with-postgres.sh $(PY) bench/drills/soak.py
+drill-soak: install-dev assets system-packages ## Soak: 20 people for 30 minutes on PostgreSQL; errors and each worker's memory
+	$(ON_POSTGRES) bench/drills/soak.py
 
 .PHONY: drill-outbox
-drill-outbox: install-dev assets ## Outbox faults: 1,000 emails, a refusing mail server, workers killed; none lost
-	scripts/with-postgres.sh $(PY) bench/drills/outbox_faults.py
+drill-outbox: install-dev assets system-packages ## Outbox faults: 1,000 emails, a refusing mail server, workers killed; none lost
+	$(ON_POSTGRES) bench/drills/outbox_faults.py
 
 .PHONY: drill-backup
-drill-backup: install-dev assets ## Backup and restore: pg_dump, pg_restore into a fresh database, every table compared
-	scripts/with-postgres.sh $(PY) bench/drills/backup_restore.py
+drill-backup: install-dev assets system-packages ## Backup and restore: pg_dump, pg_restore into a fresh database, every table compared
+	$(ON_POSTGRES) bench/drills/backup_restore.py
 
 .PHONY: drill-fuzz
-drill-fuzz: install-dev assets ## Bad input at scale: 10,500 random POSTs to every form as every role; no 5xx
-	scripts/with-postgres.sh $(PY) bench/drills/fuzz.py
+drill-fuzz: install-dev assets system-packages ## Bad input at scale: 10,500 random POSTs to every form as every role; no 5xx
+	$(ON_POSTGRES) bench/drills/fuzz.py
 
 .PHONY: drill-concurrency
-drill-concurrency: install-dev assets ## Budget and payment guards under 50 simultaneous requests through gunicorn
-	scripts/with-postgres.sh $(PY) bench/drills/concurrency.py
+drill-concurrency: install-dev assets system-packages ## Budget and payment guards under 50 simultaneous requests through gunicorn
+	$(ON_POSTGRES) bench/drills/concurrency.py
 
 .PHONY: scan-packages
 scan-packages: ## As root on Debian: install wapiti and sqlmap for `make scan`
@@ -125,7 +129,7 @@ scan-packages: ## As root on Debian: install wapiti and sqlmap for `make scan`
 
 .PHONY: scan
 scan: install-dev assets system-packages scan-packages ## Scan a seeded instance with wapiti (as each role) and sqlmap; fails on any finding
-	scripts/with-postgres.sh $(PY) -m bench.drills.scan $(SCAN_ARGS)
+	$(ON_POSTGRES) -m bench.drills.scan $(SCAN_ARGS)
 
 # --strict: a package the advisory database cannot be asked about fails the check, as an unreachable database does;
 # pip-audit would otherwise skip it and report "No known vulnerabilities found".

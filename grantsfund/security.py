@@ -45,6 +45,7 @@ HEADERS = {
 }
 HSTS_VALUE = "max-age=31536000; includeSubDomains"
 SIGNED_IN_AT = "signed_in_at"  # in the session: when its person signed in, as a UTC timestamp
+SECOND_STEP_PENDING = "second_step"  # in the session: who gave the right password, when, and where they were going
 
 
 def _note_sign_in(app: Flask, **extra: Any) -> None:
@@ -80,7 +81,9 @@ def init_app(app: Flask) -> None:
         response.headers.update(HEADERS)
         if app.config["HSTS"]:
             response.headers["Strict-Transport-Security"] = HSTS_VALUE
-        if current_user and current_user.is_authenticated and not request.path.startswith("/assets/"):
-            # Signed-in pages hold personal data: keep them out of shared and back-button caches.
+        private = current_user and current_user.is_authenticated or SECOND_STEP_PENDING in session
+        if private and not request.path.startswith("/assets/"):
+            # Signed-in pages hold personal data, and the second step of signing in can show an authenticator
+            # secret: keep them out of shared and back-button caches.
             response.headers["Cache-Control"] = "no-store"
         return response

@@ -3,8 +3,9 @@
 #
 #   scripts/with-postgres.sh .venv/bin/pytest -m "not browser" -q
 #
-# The command sees TEST_DATABASE_URL pointing at an empty database, grantsfund_test. Without
-# PostgreSQL installed this skips (exit 0), except under CI=true, where it fails.
+# The command sees TEST_DATABASE_URL pointing at an empty database, grantsfund_test, and PGBIN, the
+# directory of the server's own tools (pg_dump, pg_restore). Without PostgreSQL installed this skips
+# (exit 0), except under CI=true or POSTGRES_REQUIRED=true (the drills), where it fails.
 set -euo pipefail
 
 if [ "$#" -eq 0 ]; then
@@ -24,8 +25,8 @@ else
 fi
 
 if [ -z "$PGBIN" ]; then
-  if [ "${CI:-}" = "true" ]; then
-    echo "PostgreSQL not installed (no /usr/lib/postgresql/*/bin/initdb), and CI=true: the PostgreSQL run is required." >&2
+  if [ "${CI:-}" = "true" ] || [ "${POSTGRES_REQUIRED:-}" = "true" ]; then
+    echo "PostgreSQL not installed (no /usr/lib/postgresql/*/bin/initdb): the PostgreSQL run is required." >&2
     echo "Install it with 'make system-packages' (as root on Debian) or 'apt-get install postgresql'." >&2
     exit 1
   fi
@@ -72,6 +73,7 @@ fi
 as_owner "'$PGBIN/createdb' -h 127.0.0.1 -p $PORT -U postgres grantsfund_test"
 
 export TEST_DATABASE_URL="postgresql+psycopg://postgres@127.0.0.1:$PORT/grantsfund_test"
+export PGBIN
 echo "PostgreSQL $("$PGBIN/postgres" --version | awk '{print $3}') on port $PORT"
 
 status=0

@@ -22,7 +22,7 @@ from werkzeug.test import TestResponse
 from grantsfund import create_app
 from grantsfund.accounts.models import Role, User, UserRole
 from grantsfund.accounts.passwords import hash_password
-from grantsfund.accounts.second_factor_views import PASSED
+from grantsfund.accounts.views import SECOND_STEP_PASSED
 from grantsfund.common.dates import utcnow
 from grantsfund.extensions import db, limiter
 from grantsfund.notifications.models import OutboxMessage
@@ -181,7 +181,7 @@ def sign_in_as(client: Client, user: User) -> Client:
     with client.session_transaction() as session:
         session["_user_id"] = user.get_id()
         session["_fresh"] = True
-        session[PASSED] = True
+        session[SECOND_STEP_PASSED] = True
     client.user = user  # type: ignore[attr-defined]
     return client
 

@@ -13,7 +13,8 @@ from datetime import datetime
 import pyotp
 import segno
 from flask import current_app
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from grantsfund import policy
 from grantsfund.accounts.models import RecoveryCode, User
@@ -75,11 +76,10 @@ def qr_code_data_uri(user: User) -> str:
 
 
 def start_set_up(user: User) -> None:
-    """Give the person a new secret to add to their app, unless one is already waiting to be confirmed."""
+    """Give the person a new secret to add to their app; any earlier one not yet confirmed stops working."""
     if user.has_second_factor:
         raise DomainError("Two-step verification is already set up")
-    if user.totp_secret is None:
-        user.totp_secret = pyotp.random_base32()
+    user.totp_secret = pyotp.random_base32()
 
 
 def _accept_code(user: User, typed: str, *, now: datetime) -> bool:
@@ -91,11 +91,23 @@ def _accept_code(user: User, typed: str, *, now: datetime) -> bool:
     current = totp.timecode(now)
     for step in range(current - DRIFT_STEPS, current + DRIFT_STEPS + 1):
         if secrets.compare_digest(totp.generate_otp(step), code):
-            if user.totp_last_step is not None and step <= user.totp_last_step:
-                return False  # a code already used, or older than one used: a replay
-            user.totp_last_step = step
-            return True
+            return _claim_step(user, step)
     return False
+
+
+def _claim_step(user: User, step: int) -> bool:
+    """Record the step as used, unless it or a later one already is: a replay, even one sent at the same moment
+    (the second update waits for the first's row lock, then finds the step taken)."""
+    claimed = db.session.execute(
+        update(User)
+        .where(User.id == user.id, or_(User.totp_last_step.is_(None), User.totp_last_step < step))
+        .values(totp_last_step=step)
+        .execution_options(synchronize_session=False)
+    )
+    if claimed.rowcount != 1:  # type: ignore[attr-defined]
+        return False
+    set_committed_value(user, "totp_last_step", step)
+    return True
 
 
 def _check_code(user: User, typed: str, *, actor: Actor, now: datetime) -> None:
@@ -156,17 +168,20 @@ def use_recovery_code(user: User, code: str, *, actor: Actor, now: datetime | No
     now = now or utcnow()
     if user.locked_until is not None and user.locked_until > now:
         raise Locked
-    found = db.session.scalars(
-        select(RecoveryCode).where(
+    # One conditional update, so a code sent twice at the same moment is used once.
+    used = db.session.execute(
+        update(RecoveryCode)
+        .where(
             RecoveryCode.user_id == user.id,
             RecoveryCode.code_hash == _hash_recovery_code(code),
             RecoveryCode.used_at.is_(None),
         )
-    ).first()
-    if found is None or not user.has_second_factor:
+        .values(used_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if not user.has_second_factor or used.rowcount != 1:  # type: ignore[attr-defined]
         _record_failed_sign_in(user, actor=actor, now=now)
         raise RecoveryCodeRefused
-    found.used_at = now
     left = recovery_codes_left(user)
     audit.record(actor=actor, action="user.recovery_code_used", obj=user, after={"recovery_codes_left": left}, now=now)
     _tell(user, "recovery_code_used", now=now, left=left)

@@ -17,15 +17,14 @@ from flask_login import current_user, logout_user
 from grantsfund import policy
 from grantsfund.accounts import forms, second_factor, services
 from grantsfund.accounts.models import User
-from grantsfund.accounts.views import _load_user, _sign_in_limit, _start_session, admin_bp, bp
+from grantsfund.accounts.views import SECOND_STEP_PASSED, _load_user, _sign_in_limit, _start_session, admin_bp, bp
 from grantsfund.common.dates import utcnow
 from grantsfund.common.errors import DomainError
 from grantsfund.common.transactions import commits
 from grantsfund.common.web import current_actor
 from grantsfund.extensions import limiter
+from grantsfund.security import SECOND_STEP_PENDING
 
-PENDING = "second_step"  # who gave the right password, when, and where they were going
-PASSED = "second_step_passed"  # this signed-in session was completed with a second step
 # Pages a signed-in person whose role needs a second factor may still reach before setting one up.
 GUARD_EXEMPT = frozenset({"static", "accounts.set_up_authenticator", "accounts.sign_out"})
 
@@ -33,27 +32,27 @@ GUARD_EXEMPT = frozenset({"static", "accounts.set_up_authenticator", "accounts.s
 def begin(user: User, next_url: str | None) -> ResponseReturnValue:
     """After the password: ask for the code, or have the person set up an app first."""
     session.clear()
-    session[PENDING] = {"user": user.get_id(), "since": utcnow().isoformat(), "next": next_url}
+    session[SECOND_STEP_PENDING] = {"user": user.get_id(), "since": utcnow().isoformat(), "next": next_url}
     return redirect(url_for(".sign_in_code" if user.has_second_factor else ".set_up_authenticator"))
 
 
 def _pending_user() -> User | None:
-    pending: dict[str, Any] | None = session.get(PENDING)
+    pending: dict[str, Any] | None = session.get(SECOND_STEP_PENDING)
     if not pending:
         return None
     minutes = current_app.config["SECOND_STEP_MINUTES"]
     if utcnow() - datetime.fromisoformat(pending["since"]) > timedelta(minutes=minutes):
-        session.pop(PENDING)
+        session.pop(SECOND_STEP_PENDING)
         return None
     return services.load_session_user(str(pending["user"]))
 
 
 def _finish(user: User) -> str:
     """Sign the person in now that both steps are done; returns where they go next."""
-    next_url = session.get(PENDING, {}).get("next")
+    next_url = session.get(SECOND_STEP_PENDING, {}).get("next")
     services.complete_sign_in(user, actor=current_actor())
     _start_session(user)
-    session[PASSED] = True
+    session[SECOND_STEP_PASSED] = True
     return str(next_url or url_for(".account"))
 
 
@@ -106,7 +105,9 @@ def set_up_authenticator() -> ResponseReturnValue:
         return _sign_in_again()
     if user.has_second_factor:
         return redirect(url_for(".account" if signed_in else ".sign_in_code"))
-    second_factor.start_set_up(user)
+    if request.method == "GET" or user.totp_secret is None:
+        # A new secret at each visit: one shown earlier (perhaps to someone else who had the password) stops working.
+        second_factor.start_set_up(user)
     form = forms.CodeForm()
     if form.validate_on_submit():
         try:
@@ -115,7 +116,7 @@ def set_up_authenticator() -> ResponseReturnValue:
             form.add_error(error.field, error.message)
         else:
             if signed_in:
-                session[PASSED] = True
+                session[SECOND_STEP_PASSED] = True
                 next_url = url_for(".account")
             else:
                 next_url = _finish(user)
@@ -191,7 +192,11 @@ def reset_two_step(user_id: int) -> ResponseReturnValue:
 def _second_step_guard() -> ResponseReturnValue | None:
     """Someone whose role needs a second factor, signed in without one (a role given mid-session, an invitation
     just accepted), may only set one up, sign out, or read the public pages."""
-    if not current_user.is_authenticated or session.get(PASSED) or not policy.requires_second_factor(current_user):
+    if (
+        not current_user.is_authenticated
+        or session.get(SECOND_STEP_PASSED)
+        or not policy.requires_second_factor(current_user)
+    ):
         return None
     view = current_app.view_functions.get(request.endpoint or "")
     if view is None or request.endpoint in GUARD_EXEMPT or getattr(view, "policy", None) == policy.PUBLIC:

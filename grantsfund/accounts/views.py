@@ -15,6 +15,7 @@ from grantsfund.common.errors import DomainError
 from grantsfund.common.transactions import commits
 from grantsfund.common.web import current_actor, page_number, safe_next_url
 from grantsfund.extensions import limiter
+from grantsfund.security import SIGNED_IN_AT
 
 bp = Blueprint("accounts", __name__)
 admin_bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -36,10 +37,21 @@ def _account_key() -> str:
     return "account:" + hashlib.sha256(email.encode()).hexdigest()
 
 
+SECOND_STEP_PASSED = "second_step_passed"  # this signed-in session was completed with a second step
+
+
 def _start_session(user: User) -> None:
     session.clear()
     login_user(user)
     session.permanent = True  # expires after PERMANENT_SESSION_LIFETIME without a request
+
+
+def _renew_session(user: User) -> None:
+    """The same sign-in under the person's new session token: it keeps its second step and its start time, so a
+    password change neither signs staff out nor extends the session's absolute limit."""
+    kept = {key: session[key] for key in (SECOND_STEP_PASSED, SIGNED_IN_AT) if key in session}
+    _start_session(user)
+    session.update(kept)
 
 
 @bp.route("/register", methods=["GET", "POST"])
@@ -209,7 +221,7 @@ def change_password() -> ResponseReturnValue:
         except DomainError as error:
             form.add_error(error.field, error.message)
         else:
-            _start_session(current_user._get_current_object())  # this session goes on; all others end
+            _renew_session(current_user._get_current_object())  # this session goes on; all others end
             flash("Your password has been changed. You have been signed out everywhere else.", "success")
             return redirect(url_for(".account"))
     return render_template("accounts/change_password.html", form=form)

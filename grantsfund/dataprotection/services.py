@@ -17,6 +17,7 @@ from sqlalchemy import ColumnElement, Select, case, delete, func, or_, select, u
 from sqlalchemy.orm import InstrumentedAttribute
 
 from grantsfund.accounts.models import AccountToken, RecoveryCode, Role, User, UserRole
+from grantsfund.agreements.models import Agreement, AgreementVersion
 from grantsfund.applications import answers
 from grantsfund.applications.models import (
     Application,
@@ -31,6 +32,7 @@ from grantsfund.applications.models import (
 from grantsfund.assessment.models import (
     Assignment,
     CriterionScore,
+    DeclaredInterest,
     EligibilityCheck,
     InformationRequest,
     ModeratedScore,
@@ -145,6 +147,10 @@ def _assignments_sheets_of(ids: Sequence[int]) -> ColumnElement[bool]:
     return ScoreSheet.assignment_id.in_(select(Assignment.id).where(Assignment.application_id.in_(ids)))
 
 
+def _agreement_versions_of(ids: Sequence[int]) -> ColumnElement[bool]:
+    return AgreementVersion.agreement_id.in_(select(Agreement.id).where(Agreement.application_id.in_(ids)))
+
+
 def _suggestions_of(ids: Sequence[int]) -> ColumnElement[bool]:
     return Suggestion.signpost_id.in_(select(Signpost.id).where(Signpost.application_id.in_(ids)))
 
@@ -164,6 +170,21 @@ RELATED_TEXT: tuple[tuple[Any, Callable[[Sequence[int]], ColumnElement[bool]], t
     (ModeratedScore, _where_application(ModeratedScore), ("reason",)),
     (Signpost, _where_application(Signpost), ("note",)),
     (Suggestion, _suggestions_of, ("outcome_note",)),
+    (Agreement, _where_application(Agreement), ("withdrawn_reason",)),
+    (
+        AgreementVersion,
+        _agreement_versions_of,
+        (
+            "reason",
+            "signatory_role",
+            "special_conditions",
+            "sustainability_commitments",
+            "accepted_name",
+            "accepted_position",
+            "accepted_ip",
+            "withdrawn_reason",
+        ),
+    ),
 )
 
 
@@ -284,6 +305,12 @@ def _anonymise_organisations(ids: Sequence[int], *, actor: Actor, now: datetime)
         db.session.execute(delete(Document).where(Document.organisation_id.in_(chunk)))
         db.session.execute(delete(MemberInvitation).where(MemberInvitation.organisation_id.in_(chunk)))
         db.session.execute(
+            update(DeclaredInterest)
+            .where(DeclaredInterest.organisation_id.in_(chunk))
+            .values(reason=_marked(DeclaredInterest.reason)),
+            execution_options={"synchronize_session": False},
+        )
+        db.session.execute(
             update(JoinRequest)
             .where(JoinRequest.organisation_id.in_(chunk))
             .values(message=_marked(JoinRequest.message)),
@@ -313,11 +340,15 @@ def _anonymise_organisations(ids: Sequence[int], *, actor: Actor, now: datetime)
 
 
 def _accounts_past(cutoff: datetime) -> list[int]:
-    """Applicants (and nothing else) not signed in since the cutoff, in no group that still holds personal data.
-    Staff accounts are never purged here: their names are the record of who decided what."""
+    """Applicants (and nothing else) not signed in since the cutoff, in no group that still holds personal data (its
+    own contact details, often the same person's, or an application's). Staff accounts are never purged here: their
+    names are the record of who decided what."""
     staff = select(UserRole.user_id).where(UserRole.role != Role.APPLICANT)
     live_groups = select(Application.organisation_id).where(Application.personal_data_removed_at.is_(None))
-    in_live_group = select(Membership.user_id).where(Membership.organisation_id.in_(live_groups))
+    kept_groups = select(Organisation.id).where(Organisation.personal_data_removed_at.is_(None))
+    in_live_group = select(Membership.user_id).where(
+        Membership.organisation_id.in_(live_groups) | Membership.organisation_id.in_(kept_groups)
+    )
     return list(
         db.session.scalars(
             select(User.id)

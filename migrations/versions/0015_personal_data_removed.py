@@ -19,6 +19,8 @@ depends_on = None
 FROZEN = "application_snapshots cannot be changed"
 # A snapshot stays frozen, except that the data protection purge may rewrite it once the application's personal
 # data has been removed (the application row is marked first, in the same transaction). Deleting stays refused.
+# On SQLite the trigger reads `applications`, so a later batch migration that rebuilds that table (copy, drop,
+# rename) must drop this trigger first and create it again afterwards, or the rename fails.
 SQLITE_ANONYMISABLE = [
     "DROP TRIGGER application_snapshots_no_update",
     f"""CREATE TRIGGER application_snapshots_no_update BEFORE UPDATE ON application_snapshots

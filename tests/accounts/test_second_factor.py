@@ -4,11 +4,12 @@ from datetime import timedelta
 
 import pyotp
 import pytest
+import sqlalchemy as sa
 from hypothesis import given
 from hypothesis import strategies as st
 
 from grantsfund.accounts import second_factor, services
-from grantsfund.accounts.models import Role
+from grantsfund.accounts.models import Role, User
 from grantsfund.audit.models import AuditEvent
 from grantsfund.common.actor import Actor
 from grantsfund.common.dates import utcnow
@@ -36,6 +37,21 @@ class TestCodes:
         second_factor.verify_sign_in_code(user, code_at(user, now), actor=SYSTEM, now=now)
         with pytest.raises(second_factor.CodeRefused):
             second_factor.verify_sign_in_code(user, code_at(user, now), actor=SYSTEM, now=now + timedelta(seconds=5))
+
+    def test_a_code_used_by_another_request_at_the_same_moment_is_refused(self, make_user):
+        user = make_user(totp=True)
+        now = utcnow()
+        step = pyotp.TOTP(user.totp_secret).timecode(now)
+        # Another request has just used this code: the database knows, this request's copy of the person does not.
+        db.session.execute(
+            sa.update(User)
+            .where(User.id == user.id)
+            .values(totp_last_step=step)
+            .execution_options(synchronize_session=False)
+        )
+        assert user.totp_last_step is None
+        with pytest.raises(second_factor.CodeRefused):
+            second_factor.verify_sign_in_code(user, code_at(user, now), actor=SYSTEM, now=now)
 
     def test_an_older_code_is_refused_after_a_newer_one(self, make_user):
         user = make_user(totp=True)
@@ -233,6 +249,19 @@ class TestSigningIn:
 
 
 class TestSettingUpAtFirstSignIn:
+    def test_each_visit_shows_a_new_secret_and_the_earlier_one_stops_working(self, client, make_user):
+        officer = make_user(roles={Role.GRANTS_OFFICER})
+        start_sign_in(client, officer)
+        first = client.get("/sign-in/set-up-authenticator")
+        assert first.headers["Cache-Control"] == "no-store", "the page shows a secret"
+        db.session.refresh(officer)
+        earlier = officer.totp_secret
+        client.get("/sign-in/set-up-authenticator")
+        db.session.refresh(officer)
+        assert officer.totp_secret != earlier
+        response = client.submit("/sign-in/set-up-authenticator", {"code": pyotp.TOTP(earlier).now()})
+        assert error_messages(response) == [second_factor.CodeRefused().message]
+
     def test_staff_without_an_app_set_one_up_before_they_get_in(self, client, make_user):
         officer = make_user(roles={Role.ADMINISTRATOR})
         assert start_sign_in(client, officer).headers["Location"] == "/sign-in/set-up-authenticator"

@@ -7,7 +7,9 @@ import pytest
 
 from grantsfund.accounts import services
 from grantsfund.accounts.models import Role
+from grantsfund.common.dates import utcnow
 from grantsfund.extensions import db
+from grantsfund.security import SIGNED_IN_AT
 from tests.conftest import PASSWORD, error_messages, link_token, page, queued_emails, sign_in_as
 
 
@@ -206,6 +208,19 @@ class TestPasswords:
         assert "Your password has been changed" in page(response).select_one(".govuk-notification-banner").text
         assert client.get("/account").status_code == 200
         assert other_device.get("/account").status_code == 302
+
+    def test_staff_changing_their_password_stay_signed_in_within_the_same_time_limit(self, officer_client):
+        with officer_client.session_transaction() as session:
+            session[SIGNED_IN_AT] = started = utcnow().timestamp() - 3600
+        response = officer_client.submit(
+            "/account/password",
+            {"current_password": PASSWORD, "password": "lantern-meadow-copper", "confirm": "lantern-meadow-copper"},
+        )
+        assert response.headers["Location"] == "/account"
+        assert officer_client.get("/account").status_code == 200
+        assert officer_client.get("/funds/applications").status_code == 200
+        with officer_client.session_transaction() as session:
+            assert session[SIGNED_IN_AT] == started
 
     def test_wrong_current_password_is_explained(self, applicant_client):
         response = applicant_client.submit(

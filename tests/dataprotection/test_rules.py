@@ -14,6 +14,7 @@ from sqlalchemy.exc import DBAPIError
 from grantsfund.accounts.models import Role
 from grantsfund.applications.answers import describe
 from grantsfund.applications.models import ApplicationStatus, Attachment, EqualityResponse, Snapshot
+from grantsfund.assessment.models import DeclaredInterest
 from grantsfund.audit import services as audit
 from grantsfund.audit.models import AuditEvent
 from grantsfund.common.actor import Actor
@@ -23,7 +24,7 @@ from grantsfund.dataprotection.services import MARKER, Retention
 from grantsfund.extensions import db
 from grantsfund.notifications.models import OutboxMessage, OutboxStatus
 from grantsfund.organisations import storage
-from grantsfund.organisations.models import Document, DocumentKind
+from grantsfund.organisations.models import Document, DocumentKind, Membership
 from tests.conftest import page
 from tests.organisations import factories as organisations
 from tests.reporting.test_round_summary import answers, bid, fund, round_in, table
@@ -334,3 +335,30 @@ def test_the_privacy_notice_states_the_retention_periods_in_force(anonymous_clie
     assert "started but never submitted, we remove it 12 months after" in text
     assert "nobody from the group has signed in for 36 months" in text
     assert "for 60 days after sending" in text
+
+
+def test_an_assessors_declared_interest_in_a_purged_group_keeps_no_reason(round_, group, officer, make_user):
+    application(round_, group, officer, S.DECLINED)
+    assessor = make_user(roles={Role.ASSESSOR})
+    interest = DeclaredInterest(
+        assessor_id=assessor.id, organisation_id=group.id, reason="My sister Amira Khan runs it", declared_at=CHANGED
+    )
+    db.session.add(interest)
+    db.session.flush()
+
+    assert purge(months_after(CHANGED, 36) + DAY).organisations == [group.id]
+
+    db.session.refresh(interest)
+    assert interest.reason == MARKER
+
+
+def test_a_member_of_a_group_that_still_holds_its_contact_details_keeps_their_account(group, applicant, make_user):
+    other = make_user(full_name="Recent Member")
+    other.last_signed_in_at = months_after(CHANGED, 30)
+    group.memberships.append(Membership(user=other, joined_at=CHANGED))
+    db.session.flush()
+
+    report = purge(months_after(CHANGED, 36) + DAY)
+
+    assert report.organisations == []
+    assert report.accounts == []
