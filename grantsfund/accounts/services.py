@@ -24,6 +24,7 @@ from grantsfund.extensions import db
 from grantsfund.notifications.services import queue_email
 
 STAFF_ROLES = frozenset(Role) - {Role.APPLICANT}
+MAX_LOCKOUT_MINUTES = 24 * 60
 TOKEN_HOURS_SETTING = {
     TokenPurpose.VERIFY_EMAIL: "VERIFY_TOKEN_HOURS",
     TokenPurpose.RESET_PASSWORD: "RESET_TOKEN_HOURS",
@@ -228,10 +229,12 @@ def _record_failed_sign_in(user: User, *, actor: Actor, now: datetime) -> None:
     audit.record(
         actor=actor, action="user.sign_in_failed", obj=user, after={"failed_sign_ins": user.failed_sign_ins}, now=now
     )
-    if user.failed_sign_ins >= current_app.config["LOCKOUT_THRESHOLD"]:
-        minutes = current_app.config["LOCKOUT_MINUTES"]
+    beyond = user.failed_sign_ins - current_app.config["LOCKOUT_THRESHOLD"]
+    if beyond >= 0:
+        # The failures stay counted until a sign-in succeeds: each one past the threshold pauses sign-in again, for
+        # twice as long as the last time (at most a day), so guessing codes or passwords gets slower, not steady.
+        minutes = min(current_app.config["LOCKOUT_MINUTES"] * 2 ** min(beyond, 10), MAX_LOCKOUT_MINUTES)
         user.locked_until = now + timedelta(minutes=minutes)
-        user.failed_sign_ins = 0
         audit.record(actor=actor, action="user.locked", obj=user, after={"locked_until": user.locked_until}, now=now)
         queue_email(
             to=user.email,

@@ -126,6 +126,27 @@ class TestAuthenticate:
         later = now + timedelta(minutes=app.config["LOCKOUT_MINUTES"], seconds=1)
         assert services.authenticate(email="a@example.org", password=PASSWORD, actor=VISITOR, now=later) is user
 
+    def test_each_failure_after_a_lock_pauses_sign_in_twice_as_long_up_to_a_day(self, app, make_user):
+        make_user(email="a@example.org")
+        now = utcnow()
+        for _ in range(app.config["LOCKOUT_THRESHOLD"]):
+            with pytest.raises(services.SignInFailed):
+                services.authenticate(email="a@example.org", password="wrong password!", actor=VISITOR, now=now)
+        pauses = []
+        for _ in range(8):
+            user = services.find_user_by_email("a@example.org")
+            now = user.locked_until + timedelta(seconds=1)
+            with pytest.raises(services.SignInFailed):
+                services.authenticate(email="a@example.org", password="wrong password!", actor=VISITOR, now=now)
+            pauses.append(int((user.locked_until - now).total_seconds() // 60))
+        minutes = app.config["LOCKOUT_MINUTES"]
+        assert pauses == [min(minutes * 2**n, 24 * 60) for n in range(1, 9)]
+        assert pauses[-1] == 24 * 60
+        # The right password, once the pause is over, signs in and starts the count again.
+        later = user.locked_until + timedelta(seconds=1)
+        assert services.authenticate(email="a@example.org", password=PASSWORD, actor=VISITOR, now=later) is user
+        assert user.failed_sign_ins == 0
+
     def test_a_lock_on_one_account_does_not_touch_another(self, app, make_user):
         make_user(email="a@example.org")
         other = make_user(email="b@example.org")
