@@ -253,7 +253,7 @@ def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--crawl-seconds", type=int, default=60, help="wapiti's crawl time for each identity")
     parser.add_argument("--attack-seconds", type=int, default=15, help="wapiti's time for each module and identity")
-    parser.add_argument("--sqlmap-seconds", type=int, default=150, help="sqlmap's time for each identity")
+    parser.add_argument("--sqlmap-seconds", type=int, default=300, help="sqlmap's time for each identity")
     parser.add_argument("--pages", type=int, default=150, help="most pages crawled for GET parameters per identity")
     parser.add_argument("--keep", type=Path, help="keep the scanners' reports and logs in this directory")
     parser.add_argument("--parallel", type=int, default=4, help="identities scanned at once")

@@ -123,6 +123,9 @@ def test_filters_choose_the_round_and_the_first_decision_date(officer_client, gr
     # The download buttons keep the filters.
     [button] = page(since).select("button[formaction$='/json?since=1&since=1&since=2026']")
     assert button
+    # Submitted without a button (or by a tool that ignores formaction), the form downloads the JSON file.
+    [download] = page(since).select("form:has(button[formaction])")
+    assert download["action"].endswith("/json?since=1&since=1&since=2026")
 
 
 @pytest.mark.parametrize(
