@@ -4,6 +4,7 @@ what happened with the funders they were sent to (run it daily)."""
 from __future__ import annotations
 
 import csv
+import io
 from pathlib import Path
 
 import click
@@ -29,8 +30,19 @@ def import_command(path: Path) -> None:
 
 
 def load(path: Path) -> directory.ImportReport:
-    with path.open(newline="", encoding="utf-8-sig") as handle:
-        return directory.import_rows(csv.DictReader(handle), actor=Actor.system())
+    """Import the file, or refuse it whole (nothing changed) if it is not a UTF-8 CSV with the needed columns."""
+    try:
+        # Read whole before importing anything, so that a badly encoded file changes nothing.
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise click.ClickException(
+            f"{path.name} is not saved as UTF-8: save it from the spreadsheet as CSV UTF-8"
+        ) from None
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    missing = [column for column in directory.REQUIRED_COLUMNS if column not in (reader.fieldnames or [])]
+    if missing:
+        raise click.ClickException(f"{path.name} has no {', '.join(missing)} column: see data/funders-seed.csv")
+    return directory.import_rows(reader, actor=Actor.system())
 
 
 @signposting_cli.command("follow-up")

@@ -50,6 +50,8 @@ STATUS_WORDS = {status.value: status for status in ProgrammeStatus} | {"round-ba
 HOST = re.compile(r"^(?:https?://)?([a-z0-9-]+(?:\.[a-z0-9-]+)+)(/\S*)?$", re.IGNORECASE)
 SOURCE_DATE = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?$")
 MAX_NAME = 200
+# The columns a row cannot do without; a file missing one is refused whole.
+REQUIRED_COLUMNS = ("funder", "programme", "geography", "status", "source_date")
 
 
 @dataclass

@@ -17,7 +17,6 @@ from grantsfund.audit import services as audit
 from grantsfund.common.actor import Actor
 from grantsfund.common.dates import format_date, london_today, utcnow
 from grantsfund.common.errors import DomainError
-from grantsfund.common.money import format_pence
 from grantsfund.extensions import db
 from grantsfund.notifications.services import queue_email
 from grantsfund.signposting import directory
@@ -334,5 +333,4 @@ def _follow_up(signpost: Signpost) -> dict[str, object]:
         "signpost_id": signpost.id,
         "sent_on": format_date(signpost.sent_at),
         "waiting": [s.programme.title for s in signpost.suggestions if s.outcome is None],
-        "raised": format_pence(sum(s.amount_raised_pence or 0 for s in signpost.suggestions)),
     }

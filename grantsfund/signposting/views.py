@@ -19,6 +19,7 @@ from grantsfund.organisations import services as organisations
 from grantsfund.organisations.models import LegalForm
 from grantsfund.rounds import queries as rounds
 from grantsfund.signposting import directory, forms, report, signposts
+from grantsfund.signposting.matching import Match, Topic
 from grantsfund.signposting.models import Funder, Programme, ProgrammeStatus, Signpost, Suggestion
 
 bp = Blueprint("signposting", __name__)
@@ -239,11 +240,24 @@ def _review(
         send_form=send_form or forms.SendForm(note=signpost.note),
         add_form=add_form or forms.AddProgrammeForm(formdata=None, choices=_addable(signpost)),
         button=ButtonForm(),
+        stale_before=directory.stale_before(),
     )
 
 
 def _addable(signpost: Signpost) -> list[tuple[int, str]]:
-    return [(match.programme.id, match.programme.title) for match in signposts.addable(signpost)]
+    return [(match.programme.id, _choice_label(match)) for match in signposts.addable(signpost)]
+
+
+# What each point the matching never overlooks is called in the list of funders to add.
+DEAL_BREAKER_WORDS = {Topic.KIND: "kind of group", Topic.AREA: "area", Topic.INCOME: "income"}
+
+
+def _choice_label(match: Match) -> str:
+    """A programme that cannot fund the group says why, so that an officer adds it knowingly."""
+    if match.suggestible:
+        return match.programme.title
+    why = ", ".join(DEAL_BREAKER_WORDS[reason.topic] for reason in match.misfits if reason.topic in DEAL_BREAKER_WORDS)
+    return f"{match.programme.title} (does not fit: {why})"
 
 
 def _already_sent(signpost: Signpost) -> ResponseReturnValue:
@@ -357,8 +371,21 @@ def record_outcome(signpost_id: int, suggestion_id: int) -> ResponseReturnValue:
             form.add_error(error.field, error.message)
         else:
             flash(f"Thank you: saved what happened with {suggestion.programme.title}.", "success")
-            return redirect(url_for(".show_letter", signpost_id=signpost.id))
-    return render_template("signposting/outcome_form.html", form=form, signpost=signpost, suggestion=suggestion)
+            return redirect(_outcomes_page(signpost))
+    return render_template(
+        "signposting/outcome_form.html",
+        form=form,
+        signpost=signpost,
+        suggestion=suggestion,
+        back=_outcomes_page(signpost),
+    )
+
+
+def _outcomes_page(signpost: Signpost) -> str:
+    """Where each reader sees the outcomes: an officer on the signposting page, the group on its letter."""
+    if policy.can(current_user, "signpost"):
+        return url_for(".show_signpost", signpost_id=signpost.id)
+    return url_for(".show_letter", signpost_id=signpost.id)
 
 
 # The report ------------------------------------------------------------------------------------------------

@@ -1,8 +1,9 @@
-"""Signposting a declined bid to other funders, from the officer's work list to the report: an officer reviews
-the matching's suggestions (never a closed programme, never one the group cannot apply to), removes one, adds
-one they know of, makes a mistake with the note and sends the letter; the group reads it on their application,
-tells us one funder gave them a grant (first forgetting the amount); the report adds it up. Every page is
-checked with axe-core and photographed (screenshots/sp*.png).
+"""Signposting a declined bid to other funders, from the directory to the report: an officer re-verifies a
+directory entry flagged as not checked for years, reviews the matching's suggestions for a declined bid (never a
+closed programme, never one the group cannot apply to), removes one, adds one they know of, makes a mistake with
+the note and sends the letter; the group reads it on their application, tells us one funder gave them a grant
+(first forgetting the amount); the report adds it up. Every page is checked with axe-core and photographed
+(screenshots/sp*.png).
 
 The data is made through the services, independent of the demo seed and of the other journeys (which share the
 live database): its own round, group, panel and directory entries, all named for this journey only."""
@@ -129,7 +130,13 @@ def set_up_a_declined_bid() -> dict[str, Any]:
     list_programme(ALSO_MATCHING, themes=[theme], status=ProgrammeStatus.OPEN, next_deadline=date(2099, 1, 31))
     list_programme(CLOSED, themes=[theme, "Newcomers"], legal_forms=kinds, status=ProgrammeStatus.CLOSED)
     list_programme(CHARITIES_ONLY, themes=[theme, "Newcomers"], legal_forms=[LegalForm.REGISTERED_CHARITY.value])
-    list_programme(SMALL_GROUPS, themes=["Newcomers"], max_income_pence=500_000)
+    # Not checked against the funder's website for years: the directory flags it.
+    list_programme(
+        SMALL_GROUPS,
+        themes=["Newcomers"],
+        max_income_pence=500_000,
+        last_verified_on=london_today() - timedelta(days=3 * 365),
+    )
     return {"reference": application.reference, "round_id": round_.id}
 
 
@@ -139,9 +146,30 @@ def test_an_officer_signposts_a_declined_bid_and_the_group_reports_a_grant(
     world = live_db(set_up_a_declined_bid)
     reference = world["reference"]
 
-    # 1. The officer finds the declined bid on the work list and asks for suggestions.
+    # 1. The officer first checks the directory: an entry not verified for years is flagged, and re-verified.
     sign_in(page, OFFICER, PASSWORD, screenshot_prefix="sp01")
     page.get_by_role("link", name="Signposting").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Signposting")
+    page.get_by_role("link", name="Funders directory").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Funders directory")
+    page.get_by_label("Funder or programme name").fill("Heron")
+    page.get_by_label("Only entries that need checking").check()
+    page.get_by_role("button", name="Filter").click()
+    flagged = page.locator("table.app-programmes tbody tr")
+    expect(flagged).to_have_count(1)
+    expect(flagged).to_contain_text(SMALL_GROUPS[1])
+    expect(flagged).to_contain_text("Needs checking")
+    check_page(page, "sp01-directory-needs-checking")
+    flagged.get_by_role("link", name=SMALL_GROUPS[1]).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(SMALL_GROUPS[1])
+    expect(page.locator("main")).to_contain_text("Up to £5,000.00")
+    check_page(page, "sp01-programme")
+    page.get_by_role("button", name="Mark as checked today").click()
+    assert "Marked as checked today" in success_banner(page)
+    expect(page.locator(".app-needs-checking")).to_have_count(0)
+
+    # 2. The officer finds the declined bid on the work list and asks for suggestions.
+    page.get_by_role("link", name="Signposting", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Signposting")
     row = page.get_by_role("row").filter(has_text=reference)
     expect(row).to_contain_text(GROUP)
@@ -176,7 +204,10 @@ def test_an_officer_signposts_a_declined_bid_and_the_group_reports_a_grant(
     check_page(page, "sp04-removed")
 
     # The officer knows the group could apply to a programme the matching left out, and adds it.
-    add.select_option(label=title(SMALL_GROUPS))
+    expect(options.filter(has_text=title(CHARITIES_ONLY))).to_have_text(
+        f"{title(CHARITIES_ONLY)} (does not fit: kind of group)"
+    )
+    add.select_option(label=f"{title(SMALL_GROUPS)} (does not fit: income)")
     page.get_by_role("button", name="Add funder").click()
     assert f"{title(SMALL_GROUPS)} added" in success_banner(page)
     expect(suggestions).to_have_count(2)
@@ -205,7 +236,7 @@ def test_an_officer_signposts_a_declined_bid_and_the_group_reports_a_grant(
     expect(page.get_by_role("button", name="Send the letter")).to_have_count(0)
     check_page(page, "sp07-sent")
 
-    # 2. The group's member reads the letter on their application and says what happened with one funder.
+    # 3. The group's member reads the letter on their application and says what happened with one funder.
     group = new_page()
     sign_in(group, MEMBER, PASSWORD, screenshot_prefix="sp08")
     group.get_by_role("link", name="Your applications").click()
@@ -253,7 +284,7 @@ def test_an_officer_signposts_a_declined_bid_and_the_group_reports_a_grant(
     group.get_by_role("link", name="Back to your application").click()
     expect(group.locator("main")).to_contain_text(f"{title(MATCHING)}: funded (£8,500.00)")
 
-    # 3. The officer sees the grant on the signpost and in the report.
+    # 4. The officer sees the grant on the signpost and in the report.
     page.reload()
     outcome_row = page.get_by_role("table", name="What happened with each funder").get_by_role("row")
     expect(outcome_row.filter(has_text=title(MATCHING))).to_contain_text("£8,500.00")

@@ -350,6 +350,25 @@ def test_the_import_command_reads_a_file_saved_by_a_spreadsheet_with_a_byte_orde
     assert result.exit_code != 0
 
 
+def test_a_file_without_a_needed_column_is_refused_whole(app, tmp_path):
+    path = tmp_path / "funders.csv"
+    path.write_text("funder,programme,status\nAlder Trust,Small grants,rolling\n", encoding="utf-8")
+    result = app.test_cli_runner().invoke(args=["funders", "import", str(path)])
+    assert result.exit_code != 0
+    assert "funders.csv has no geography, source_date column" in result.output
+    assert directory.list_programmes() == []
+
+
+def test_a_file_saved_in_a_windows_encoding_is_refused_whole_with_how_to_save_it(app, tmp_path):
+    path = tmp_path / "funders.csv"
+    write(path, [row(), row("Esmée Trust")])
+    path.write_bytes(path.read_text(encoding="utf-8").encode("cp1252"))
+    result = app.test_cli_runner().invoke(args=["funders", "import", str(path)])
+    assert result.exit_code != 0
+    assert "funders.csv is not saved as UTF-8: save it from the spreadsheet as CSV UTF-8" in result.output
+    assert directory.list_programmes() == []
+
+
 # Officers' changes -----------------------------------------------------------------------------------------
 
 

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from grantsfund.applications import services
 from grantsfund.applications.models import COMMUNITY_LABELS, Community
 from grantsfund.common.actor import Actor
+from grantsfund.common.dates import format_date
 from grantsfund.organisations.models import LegalForm, Ward
 from grantsfund.signposting import directory, signposts
 from grantsfund.signposting.matching import NATIONS, Place, Topic, evaluate, profile_for, suggest
@@ -154,6 +155,21 @@ def expected_income(entry: Programme, group) -> bool | None:
     return within(group.income_pence, entry.min_income_pence, entry.max_income_pence)
 
 
+def expected_timing(entry: Programme, today: date) -> bool | None:
+    deadline = entry.next_deadline
+    if entry.status is ProgrammeStatus.CLOSED:
+        return False
+    if entry.status is ProgrammeStatus.ROLLING or (deadline is not None and deadline >= today):
+        return True
+    if entry.status is ProgrammeStatus.OPEN:
+        return deadline is None
+    return None  # round-based, with no deadline to come that we know of
+
+
+def pounds(pence: int) -> str:
+    return f"£{pence / 100:,.2f}".removesuffix(".00")
+
+
 def could_fund(entry: Programme, group, place: Place) -> bool:
     has_income_limit = entry.min_income_pence is not None or entry.max_income_pence is not None
     return (
@@ -162,6 +178,37 @@ def could_fund(entry: Programme, group, place: Place) -> bool:
         and expected_area(entry, group, place) is not False
         and not (has_income_limit and expected_income(entry, group) is False)
     )
+
+
+def check_amount(match, entry: Programme, group) -> None:
+    """The amount reason fits as the figures say, names them, and suggests scaling down only when asking too much."""
+    amount = match.reason(Topic.AMOUNT)
+    assert amount is not None
+    known = group.amount_pence is not None and (entry.min_award_pence is not None or entry.max_award_pence is not None)
+    if known:
+        assert amount.fits is within(group.amount_pence, entry.min_award_pence, entry.max_award_pence)
+        assert pounds(group.amount_pence) in amount.text
+    else:
+        assert amount.fits is None
+    for limit in (entry.min_award_pence, entry.max_award_pence):
+        if limit is not None:
+            assert pounds(limit) in amount.text
+    too_much = known and entry.max_award_pence is not None and group.amount_pence > entry.max_award_pence
+    assert ("scale the project down" in amount.text) is too_much
+
+
+def check_timing(match, entry: Programme, today: date) -> None:
+    """The timing reason fits as the status and deadline say, and names any deadline the group can still meet."""
+    timing = match.reason(Topic.TIMING)
+    assert timing is not None
+    assert timing.fits is expected_timing(entry, today)
+    if entry.status is ProgrammeStatus.CLOSED:
+        assert timing.text == "Closed to new applications"
+    deadline = entry.next_deadline
+    if deadline is not None and entry.status in {ProgrammeStatus.OPEN, ProgrammeStatus.ROUND_BASED}:
+        # A deadline to come is named; so is an open programme's passed one, to check for a new one.
+        named = deadline >= today or entry.status is ProgrammeStatus.OPEN
+        assert (format_date(deadline) in timing.text) is named
 
 
 @settings(max_examples=200, deadline=None)
@@ -189,15 +236,7 @@ def test_only_programmes_that_could_fund_the_group_are_suggested_and_every_reaso
         assert kind is not None
         assert kind.fits is (not entry.legal_forms or group.legal_form.value in entry.legal_forms)
 
-        amount = match.reason(Topic.AMOUNT)
-        assert amount is not None
-        known = group.amount_pence is not None and (
-            entry.min_award_pence is not None or entry.max_award_pence is not None
-        )
-        if known:
-            assert amount.fits is within(group.amount_pence, entry.min_award_pence, entry.max_award_pence)
-        else:
-            assert amount.fits is None
+        check_amount(match, entry, group)
 
         income = match.reason(Topic.INCOME)
         if entry.min_income_pence is None and entry.max_income_pence is None:
@@ -222,10 +261,7 @@ def test_only_programmes_that_could_fund_the_group_are_suggested_and_every_reaso
         else:
             assert themes.fits is False
 
-        if entry.status is ProgrammeStatus.CLOSED:
-            timing = match.reason(Topic.TIMING)
-            assert timing is not None
-            assert (timing.fits, timing.text) == (False, "Closed to new applications")
+        check_timing(match, entry, today)
 
 
 @settings(max_examples=100, deadline=None)

@@ -4,10 +4,13 @@ cannot apply to a round is shown other funders straight away."""
 
 import csv
 import io
+from datetime import timedelta
 
 import pytest
 
 from grantsfund.applications.models import ApplicationStatus
+from grantsfund.common.dates import london_today
+from grantsfund.extensions import db
 from grantsfund.organisations.models import LegalForm
 from grantsfund.panel.models import Outcome
 from grantsfund.signposting import report
@@ -120,6 +123,13 @@ def test_suggest_funders_shows_the_suggestions_with_their_reasons(officer_client
     for heading in ("Why it may suit", "What may not fit", "To check"):
         assert heading in text
     assert "Funds work on Older people, as your project is" in text
+    # The officer can see what the project is about, so each theme reason can be checked against the bid.
+    facts = {
+        row.select_one("dt").get_text(strip=True): row.select_one("dd").get_text(strip=True)
+        for row in page(response).select(".govuk-summary-list__row")
+    }
+    assert "Older people" in facts["Who it is for"]
+    assert facts["Integration domains"] != "None given"
     assert "Grants from £10,000; you asked for £5,000.50: it suits a larger project" in text
     assert "Opens in rounds: check the funder's website for the next deadline" in text
     # The work list now links to the draft.
@@ -128,6 +138,21 @@ def test_suggest_funders_shows_the_suggestions_with_their_reasons(officer_client
     assert "Review signposting for" in listed_row
     # Starting again goes back to the same draft.
     assert start(officer_client, bid).id == signpost.id
+
+
+def test_a_suggestion_not_checked_for_too_long_is_flagged_before_the_letter_goes(officer_client, bid, directory):
+    for entry in directory.values():
+        entry.last_verified_on = london_today()
+    directory["larger"].last_verified_on = london_today() - timedelta(days=2 * 365)
+    db.session.flush()
+    signpost = start(officer_client, bid)
+    shown = page(officer_client.get(f"/signposting/{signpost.id}"))
+    flagged = [
+        block.select_one("h3").get_text(" ", strip=True)
+        for block in shown.select(".app-suggestion")
+        if block.select_one(".app-needs-checking")
+    ]
+    assert flagged == ["2. Heritage Trust: Big projects (funder's website)"]
 
 
 def test_removing_and_adding_funders(officer_client, bid, directory):
@@ -144,7 +169,11 @@ def test_removing_and_adding_funders(officer_client, bid, directory):
 
     # The select offers the open programmes not on the list, best fits first; the closed one never.
     options = [option.get_text(strip=True) for option in page(response).select("#programme_id option")]
-    assert options == ["Choose a funder", "Village Trust: Round grants", "Charity Trust: Charities only"]
+    assert options == [
+        "Choose a funder",
+        "Village Trust: Round grants",
+        "Charity Trust: Charities only (does not fit: kind of group)",
+    ]
 
     url = f"/signposting/{signpost.id}/add"
     response = officer_client.submit(url, {"programme_id": str(directory["charities"].id)})
@@ -312,6 +341,7 @@ def test_the_group_records_what_happened(applicant_client, officer_client, bid, 
     url = f"/signposting/{signpost.id}/suggestions/{local.id}/outcome"
     form = page(applicant_client.get(url))
     assert form.select_one("h1").get_text(strip=True).startswith("What happened with")
+    assert form.select_one("a.govuk-back-link")["href"] == f"/signposting/{signpost.id}/letter"
 
     response = applicant_client.submit(url, {"outcome": "funded", "amount": ""})
     assert response.status_code == 200
@@ -357,8 +387,11 @@ def test_an_officer_records_an_outcome_too(officer_client, bid, directory):
     signpost = sent(officer_client, bid)
     larger = suggestion_for(signpost, directory["larger"])
     url = f"/signposting/{signpost.id}/suggestions/{larger.id}/outcome"
+    form = page(officer_client.get(url))
+    assert form.select_one("a.govuk-back-link")["href"] == f"/signposting/{signpost.id}"
     response = officer_client.submit(url, {"outcome": "unsuccessful", "note": "Heard by phone"})
-    assert response.headers["Location"] == f"/signposting/{signpost.id}/letter"
+    # Back to the signposting page the officer came from, with its table of outcomes.
+    assert response.headers["Location"] == f"/signposting/{signpost.id}"
     assert larger.outcome is SignpostOutcome.UNSUCCESSFUL
     assert larger.outcome_note == "Heard by phone"
     row = page(officer_client.get(f"/signposting/{signpost.id}")).select("tbody tr")[1].get_text(" ", strip=True)
