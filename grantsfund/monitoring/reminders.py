@@ -22,7 +22,7 @@ from grantsfund.common.actor import Actor
 from grantsfund.common.dates import format_date, london_today, utcnow
 from grantsfund.extensions import db
 from grantsfund.monitoring import returns
-from grantsfund.monitoring.models import MonitoringReturn, ReminderKind, ReturnReminder
+from grantsfund.monitoring.models import MonitoringReturn, ReminderKind, ReturnReminder, ReturnStatus
 from grantsfund.notifications.services import queue_email
 from grantsfund.payments import holds
 
@@ -98,6 +98,8 @@ def send(due: Due, *, now: datetime | None = None) -> bool:
         "due_on": format_date(period.due_on),
         "days": abs((period.due_on - today).days),
         "started": due.ret is not None,
+        # A return sent back for changes was received: the reminder asks for it again, not for the first time.
+        "changes_requested": due.ret is not None and due.ret.status is ReturnStatus.CHANGES_REQUESTED,
     }
     for address in group_addresses(agreement.application):
         queue_email(to=address, template=f"monitoring/{due.kind.value}", context=context, now=now)

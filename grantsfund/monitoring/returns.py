@@ -183,7 +183,12 @@ def _application_data(application: Application) -> dict[str, Any]:
 
 
 def _in_period(month: date, period: MonitoringPeriod) -> bool:
-    return period.starts_on.replace(day=1) <= month <= period.ends_on
+    """Whether a timetable month's activities belong to the period's return: the period holding the month's first
+    day, with months before the grant in the first return and months after it in the final one, so that each
+    planned activity is asked about in exactly one return (the grant often starts later than the bid planned)."""
+    begun = period.number == 1 or period.starts_on <= month
+    ended = period.final or month <= period.ends_on
+    return begun and ended
 
 
 def planned_activities(application: Application, period: MonitoringPeriod) -> list[dict[str, Any]]:

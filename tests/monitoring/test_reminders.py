@@ -89,6 +89,19 @@ def test_a_return_sent_back_for_changes_is_reminded_with_a_link_to_it(unmoved, o
     assert (email.context["return_id"], email.context["started"], email.context["days"]) == (ret.id, True, 2)
     rendered = render_email("monitoring/overdue", email.context)
     assert rendered.subject == f"Your monitoring return is overdue: {unmoved.reference}"
+    assert f"was due on {format_date(period.due_on)}. We asked you to change some things in it" in rendered.text
+    assert "we have not received it" not in rendered.text
+    assert "Please make the changes and send it again as soon as you can" in rendered.text
+    assert "Change your return" in rendered.html
+    assert f"/monitoring/returns/{ret.id}" in rendered.text
+
+
+def test_a_late_return_not_yet_sent_is_asked_for_as_not_received(unmoved):
+    ret = started(unmoved, 1)
+    period = period_of(unmoved, 1)
+    reminders.remind(now=noon(period.due_on + timedelta(days=1)))
+    [email, _] = sent("overdue")
+    rendered = render_email("monitoring/overdue", email.context)
     assert f"was due on {format_date(period.due_on)}, and we have not received it" in rendered.text
     assert "Please finish and send it as soon as you can" in rendered.text
     assert f"/monitoring/returns/{ret.id}" in rendered.text

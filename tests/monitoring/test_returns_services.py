@@ -4,7 +4,8 @@ acceptance releasing the payments held for it), evidence, and grants that have e
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
+from types import SimpleNamespace
 
 import pytest
 
@@ -77,6 +78,21 @@ def test_a_return_starts_with_the_targets_the_budget_and_the_periods_planned_act
     [event] = events("monitoring_return.started", first)
     assert event.after == {"period": 1, "outcomes": 1, "spend_lines": 2}
     assert started(unmoved, 2).activities == []
+
+
+def test_each_planned_activity_is_asked_about_in_exactly_one_return():
+    # The grant started later than the bid planned, and ends before its last planned month.
+    periods = [
+        SimpleNamespace(number=1, starts_on=date(2026, 4, 25), ends_on=date(2026, 10, 23), final=False),
+        SimpleNamespace(number=2, starts_on=date(2026, 10, 24), ends_on=date(2027, 4, 24), final=True),
+    ]
+    months = ["2026-02-01", "2026-04-01", "2026-10-01", "2026-11-01", "2027-04-01", "2027-06-01"]
+    timetable = [{"month": month, "description": f"Session in {month}"} for month in months]
+    application = SimpleNamespace(snapshot=SimpleNamespace(data={"data": {"activities": timetable}}))
+
+    asked = [[entry["month"] for entry in returns.planned_activities(application, period)] for period in periods]
+
+    assert asked == [months[:3], months[3:]]
 
 
 def test_a_return_cannot_start_before_its_period_and_starting_again_gives_the_same_one(unmoved):

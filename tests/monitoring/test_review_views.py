@@ -109,6 +109,9 @@ def test_an_officer_asks_for_changes_the_group_resubmits_and_the_officer_accepts
         "Changes requested. The group has been emailed your comments."
     )
     assert ret.status is ReturnStatus.CHANGES_REQUESTED
+    seen_by_officer = page(officer_client.get(f"/monitoring/returns/{ret.id}")).select_one("main").get_text(" ")
+    assert "The group is changing the return and will send it again" in " ".join(seen_by_officer.split())
+    assert "has not sent" not in seen_by_officer
     [email, _] = queued_emails(template="monitoring/changes_requested")
     text = render_email("monitoring/changes_requested", email.context).text
     assert "Spending:\nIs a receipt missing for item 2?" in text
