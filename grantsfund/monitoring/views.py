@@ -20,6 +20,7 @@ from grantsfund.common.transactions import commits
 from grantsfund.common.web import current_actor
 from grantsfund.monitoring import forms, returns
 from grantsfund.monitoring.models import MonitoringReturn, ReturnSection, ReturnStatus
+from grantsfund.payments import services as payments
 from grantsfund.rounds import queries as rounds
 
 bp = Blueprint("monitoring", __name__)
@@ -90,6 +91,7 @@ def agreement_returns(agreement_id: int) -> ResponseReturnValue:
         "monitoring/agreement_returns.html",
         agreement=agreement,
         rows=returns.period_rows(agreement, today),
+        payments=payments.released_by_return(agreement),
         today=today,
         may_submit=policy.can(current_user, "submit_returns", agreement),
         may_review=policy.can(current_user, "review_returns", agreement),

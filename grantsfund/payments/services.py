@@ -42,6 +42,15 @@ def instalments_for(agreement: Agreement) -> list[Instalment]:
     )
 
 
+def released_by_return(agreement: Agreement) -> dict[int, list[Instalment]]:
+    """The instalments (not cancelled) each monitoring period's accepted return releases, by period id."""
+    found: dict[int, list[Instalment]] = {}
+    for instalment in instalments_for(agreement):
+        if instalment.period_id is not None and instalment.status is not InstalmentStatus.CANCELLED:
+            found.setdefault(instalment.period_id, []).append(instalment)
+    return found
+
+
 def committed_pence(agreement: Agreement) -> int:
     """Approved and paid on this agreement: what counts against the award."""
     return _total(agreement, COMMITTED)

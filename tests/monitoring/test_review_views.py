@@ -8,7 +8,9 @@ from __future__ import annotations
 from datetime import timedelta
 
 from grantsfund.accounts.models import Role
+from grantsfund.common.actor import Actor
 from grantsfund.common.dates import format_date, format_datetime, london_today
+from grantsfund.extensions import db
 from grantsfund.monitoring import returns, sustainability
 from grantsfund.monitoring.models import ReturnSection, ReturnStatus
 from grantsfund.notifications.rendering import render_email
@@ -81,7 +83,14 @@ def test_an_officer_asks_for_changes_the_group_resubmits_and_the_officer_accepts
 ):
     waiting = payments.instalments_for(grant)[1]
     holds.hold_waiting(now=noon(waiting.due_on))
+    db.session.flush()
     assert waiting.status is InstalmentStatus.HELD
+
+    def payment_column() -> str:
+        """What the group's list of returns says of the payment the first return releases."""
+        return table(applicant_client.get(f"/monitoring/agreements/{grant.id}"), "#returns")[0][4]
+
+    assert payment_column() == "£1,666.00 held until the return is accepted"
     ret = submitted(grant)
     url = review_url(ret)
 
@@ -150,9 +159,13 @@ def test_an_officer_asks_for_changes_the_group_resubmits_and_the_officer_accepts
     )
     assert ret.status is ReturnStatus.ACCEPTED
     assert waiting.status is InstalmentStatus.DUE
+    assert payment_column() == "£1,666.00 to be paid"
     assert f"Approve instalment 2 of {grant.reference}" in page(
         finance_client.get(f"/payments/agreements/{grant.id}")
     ).get_text(" ", strip=True)
+    payments.approve(waiting, actor=Actor(finance_client.user))
+    db.session.flush()
+    assert payment_column() == "£1,666.00 approved for payment"
     assert table(accepted, "#versions") == [
         ["Version 2", format_datetime(ret.submissions[1].submitted_at), f"Accepted on {format_date(london_today())}"],
         [
@@ -186,7 +199,7 @@ def test_finance_reads_returns_but_does_not_review_them(finance_client, grant):
     assert finance_client.submit(review_url(ret), {"decision": "accept"}).status_code == 403
     assert ret.status is ReturnStatus.SUBMITTED
     listed = finance_client.get(f"/monitoring/agreements/{grant.id}")
-    assert table(listed, "#returns")[0][3:] == ["Submitted", "View the return for period 1"]
+    assert table(listed, "#returns")[0][3::2] == ["Submitted", "View the return for period 1"]
 
 
 def test_the_agreement_page_shows_each_returns_status_and_links_to_the_review(officer_client, grant):
