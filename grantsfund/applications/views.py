@@ -86,9 +86,11 @@ def start_application(round_id: int) -> ResponseReturnValue:
 @policy.requires("apply")
 def list_applications() -> ResponseReturnValue:
     groups = organisations.list_member_organisations(current_user)
+    applications = services.list_applications_for(group.id for group in groups)
     return render_template(
         "applications/list_applications.html",
-        applications=services.list_applications_for(group.id for group in groups),
+        applications=applications,
+        signposts=signposts.sent_signposts_for(applications),
         groups=groups,
     )
 

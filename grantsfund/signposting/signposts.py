@@ -4,6 +4,7 @@ group is asked what happened with each suggestion; the group or an officer recor
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -94,6 +95,17 @@ def sent_signpost_for(application: Application) -> Signpost | None:
     """What the group may see: a signpost only once its letter has gone."""
     signpost = signpost_for(application)
     return signpost if signpost is not None and signpost.is_sent else None
+
+
+def sent_signposts_for(applications: Iterable[Application]) -> dict[int, Signpost]:
+    """The letters the groups may see, by application id, for a list of their applications (one statement)."""
+    ids = [application.id for application in applications]
+    if not ids:
+        return {}
+    found = db.session.scalars(
+        select(Signpost).where(Signpost.application_id.in_(ids), Signpost.status == SignpostStatus.SENT)
+    )
+    return {signpost.application_id: signpost for signpost in found}
 
 
 def get_suggestion(signpost: Signpost, suggestion_id: int) -> Suggestion | None:

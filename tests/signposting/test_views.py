@@ -308,10 +308,14 @@ def test_the_group_sees_nothing_until_the_letter_is_sent(applicant_client, offic
     shown = page(applicant_client.get(f"/applications/{bid.id}"))
     assert "Other funders you could try" not in shown.get_text()
     assert shown.select(f"a[href='/signposting/{signpost.id}/letter']") == []
+    listed = page(applicant_client.get("/applications"))
+    assert listed.select(f"a[href='/signposting/{signpost.id}/letter']") == []
 
 
 def test_the_group_reads_the_letter_from_its_application(applicant_client, officer_client, bid, directory):
     signpost = sent(officer_client, bid)
+    listed = page(applicant_client.get("/applications")).select_one(f"a[href='/signposting/{signpost.id}/letter']")
+    assert listed.get_text(" ", strip=True) == f"Other funders we suggested for {bid.title}"
     shown = page(applicant_client.get(f"/applications/{bid.id}"))
     assert "Other funders you could try" in [heading.get_text(strip=True) for heading in shown.select("h2")]
     link = shown.select_one(f"a[href='/signposting/{signpost.id}/letter']")
