@@ -2,12 +2,12 @@
 
 The same statements as grantsfund/reporting/portfolio.py: the filter form's rounds (with their funds), themes,
 wards and indicators; then, with the indicator library the form read, the accepted returns' figures in period
-order, the grants with the targets of the version in force, what was paid and how many returns were accepted, the
-grants' themes and wards, and the people reached by grant, community and ward. The same rules applied to the rows
-in plain Python (a count adds up over the accepted returns, a percentage is the latest one's; counts roll up as
-totals, percentages as averages over the targets with a figure) and the same tables, headline figures and bar
-charts, rendered with a plain Jinja template: no GOV.UK layout or macros, no sign-in, no form objects, no
-policy."""
+order, the closed grants' recorded figures, the grants with the targets of the version in force, what was paid and
+how many returns were accepted, the grants' themes and wards, and the people reached by grant, community and ward.
+The same rules applied to the rows in plain Python (a count adds up over the accepted returns, a percentage is the
+latest one's, a closed grant's closure record stands over both; counts roll up as totals, percentages as averages
+over the targets with a figure) and the same tables, headline figures and bar charts, rendered with a plain Jinja
+template: no GOV.UK layout or macros, no sign-in, no form objects, no policy."""
 
 from __future__ import annotations
 
@@ -81,6 +81,7 @@ outcomes = _table(
     Column("indicator_id", Integer),
     Column("actual", Integer),
 )
+closures = _table("grant_closures", Column("agreement_id", Integer), Column("achievements", JSON))
 beneficiaries = _table(
     "monitoring_return_beneficiaries",
     Column("return_id", Integer),
@@ -245,6 +246,17 @@ def _actuals(session: Session, chosen: Any) -> dict[tuple[int, int], list[int | 
     return found
 
 
+def _closed_figures(session: Session, chosen: Any) -> dict[tuple[int, int], int]:
+    found: dict[tuple[int, int], int] = {}
+    for grant_id, entries in session.execute(
+        select(closures.c.agreement_id, closures.c.achievements).where(closures.c.agreement_id.in_(chosen))
+    ):
+        for entry in entries or []:
+            if entry.get("achieved") is not None:
+                found[(grant_id, int(entry["indicator_id"]))] = int(entry["achieved"])
+    return found
+
+
 def _links(session: Session, chosen: Any, table: Table, named: Table, key: Any, *order: Any) -> list[Any]:
     return session.execute(
         select(agreements.c.id, named.c.id, named.c.name)
@@ -280,12 +292,13 @@ def _figure(unit: str, actuals: list[int | None]) -> int | None:
 
 
 def _portfolio(session: Session, library: list[Any]) -> dict[str, Any]:
-    """Every grant's portfolio: five statements (the filter form has read the indicator library), then the adding
+    """Every grant's portfolio: six statements (the filter form has read the indicator library), then the adding
     up."""
     chosen = _chosen()
     by_id = {row.id: row for row in library}
     order = {row.id: position for position, row in enumerate(library)}
     actuals = _actuals(session, chosen)
+    closed = _closed_figures(session, chosen)
     grants: dict[int, dict[str, Any]] = {}
     targets: list[tuple[int, Any, str, int, int | None]] = []
     for grant_id, status, awarded, version_targets, paid, accepted in _grants(session, chosen):
@@ -294,7 +307,9 @@ def _portfolio(session: Session, library: list[Any]) -> dict[str, Any]:
         for target in version_targets or []:
             indicator = by_id[int(target["indicator_id"])]
             unit = str(target.get("unit") or indicator.unit)
-            figure = _figure(unit, actuals.get((grant_id, indicator.id), []))
+            figure = closed.get((grant_id, indicator.id))
+            if figure is None:
+                figure = _figure(unit, actuals.get((grant_id, indicator.id), []))
             targets.append((grant_id, indicator, unit, int(target["target"]), figure))
     theme_order: dict[int, int] = {}
     for grant_id, theme_id, name in _links(

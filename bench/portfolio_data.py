@@ -16,6 +16,8 @@ are. Called inside build_database's app context, after add_applications and add_
   in ten with no ward given). Returns not accepted have figures too, so the portfolio must leave them out.
 - Three instalments: half on acceptance (paid), a quarter on the first return (paid, or held while it is awaited)
   and a quarter on the second (scheduled, approved or paid).
+- Each closed grant has its closure record, with every target recorded as met: the portfolio counts those figures
+  rather than the returns'.
 """
 
 from __future__ import annotations
@@ -40,7 +42,14 @@ from grantsfund.agreements.models import (
 from grantsfund.applications.models import Application, ApplicationStatus, Community, ProposedOutcome, application_wards
 from grantsfund.common.dates import add_months
 from grantsfund.extensions import db
-from grantsfund.monitoring.models import MonitoringReturn, ReturnBeneficiary, ReturnOutcome, ReturnStatus
+from grantsfund.monitoring.models import (
+    Closure,
+    Continuation,
+    MonitoringReturn,
+    ReturnBeneficiary,
+    ReturnOutcome,
+    ReturnStatus,
+)
 from grantsfund.panel.models import MeetingStatus, Outcome, PanelDecision, PanelItem, PanelMeeting
 from grantsfund.payments.models import Instalment, InstalmentStatus, ReleaseCondition
 from grantsfund.rounds.models import Indicator, Round
@@ -49,6 +58,7 @@ PERIODS = 4
 STARTS = date(2025, 9, 1)
 DECIDED = datetime(2025, 7, 10, 18, tzinfo=UTC)
 ACCEPTED = datetime(2025, 8, 20, 10, tzinfo=UTC)
+CLOSED = datetime(2026, 10, 15, 12, tzinfo=UTC)
 COMMUNITIES = [community.value for community in Community]
 
 
@@ -141,6 +151,7 @@ def add_portfolio(count: int, *, officer_id: int, rng: random.Random) -> Granted
             ReturnOutcome,
             ReturnBeneficiary,
             Instalment,
+            Closure,
         )
     }
     firsts = {table: _next_id(table) for table in tables}
@@ -222,6 +233,13 @@ def _grant(
     accepted = [_add_return(agreement_id, number, period_ids, in_force, ward_ids, firsts, tables, rng)
                 for number in range(1, PERIODS + 1)]  # fmt: skip
     _add_instalments(agreement_id, amount, period_ids, accepted, firsts, tables, rng)
+    if status is AgreementStatus.CLOSED:
+        achievements = [dict(target, reported=None, achieved=target["target"], comment="") for target in in_force]
+        _new(
+            Closure, firsts, tables, agreement_id=agreement_id, achievements=achievements,
+            lessons="Book the hall a term ahead.", continues=Continuation.YES, continuation_note="", closed_at=CLOSED,
+            closed_by_id=officer_id,
+        )  # fmt: skip
 
 
 def _return_status(number: int, rng: random.Random) -> ReturnStatus:

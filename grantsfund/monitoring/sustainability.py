@@ -15,6 +15,7 @@ from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import Select, select
 from sqlalchemy.orm import selectinload
 
+from grantsfund.accounts.models import User
 from grantsfund.agreements.models import Agreement, AgreementStatus
 from grantsfund.applications.models import Application, FundingStatus
 from grantsfund.audit import services as audit
@@ -104,7 +105,8 @@ def plan_for(agreement: Agreement) -> SustainabilityPlan | None:
 
 
 def get_plan(plan_id: int) -> SustainabilityPlan | None:
-    """A plan with everything its page shows: the grant and group, the income, the reviews and who wrote them."""
+    """A plan with everything its page shows: the grant and group, the income, the reviews and who wrote them (with
+    their roles, so finance's reviews and officers' can be told apart)."""
     return db.session.scalar(
         select(SustainabilityPlan)
         .where(SustainabilityPlan.id == plan_id)
@@ -113,7 +115,9 @@ def get_plan(plan_id: int) -> SustainabilityPlan | None:
             .selectinload(Agreement.application)
             .selectinload(Application.organisation),
             selectinload(SustainabilityPlan.income),
-            selectinload(SustainabilityPlan.reviews).selectinload(SustainabilityReview.created_by),
+            selectinload(SustainabilityPlan.reviews)
+            .selectinload(SustainabilityReview.created_by)
+            .selectinload(User.role_grants),
         )
     )
 

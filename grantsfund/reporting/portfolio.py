@@ -7,15 +7,17 @@ What counts:
   counts for the money awarded and paid and for what its accepted returns reported.
 - Its targets are those of the version in force (the latest the group accepted). A grant's figure against a target
   comes from its accepted returns only, by monitoring.outcomes.grant_actual (counts add up over the returns; a
-  percentage is the latest return's). Returns in progress, submitted or sent back for changes never count.
+  percentage is the latest return's). Returns in progress, submitted or sent back for changes never count. Once a
+  grant is closed, the figure the officer recorded as achieved in the closure record stands instead: it starts as
+  the returns' figure and is corrected there when the returns got it wrong, so the two pages never disagree.
 - People reached are the beneficiaries of the accepted returns, by community and by the ward the returns give.
 - Paid is the sum of the grant's instalments recorded as paid.
 
-Loading is a fixed number of statements however many grants and returns there are: five after the four that read
-the filter form's choices (whose indicator library it shares), six on its own. All are plain rows: the grants
+Loading is a fixed number of statements however many grants and returns there are: six after the four that read
+the filter form's choices (whose indicator library it shares), seven on its own. All are plain rows: the grants
 (with what was paid and how many returns were accepted), the indicator library, the accepted returns' figures,
-their beneficiaries, and the grants' themes and wards. They are added up in Python by
-grantsfund/reporting/rollup.py."""
+the closed grants' recorded figures, their beneficiaries, and the grants' themes and wards. They are added up in
+Python by grantsfund/reporting/rollup.py."""
 
 from __future__ import annotations
 
@@ -28,7 +30,7 @@ from sqlalchemy import ColumnElement, Select, Table, func, select
 from grantsfund.agreements.models import Agreement, AgreementStatus, AgreementVersion, MonitoringPeriod, VersionStatus
 from grantsfund.applications.models import Application, application_themes, application_wards
 from grantsfund.extensions import db
-from grantsfund.monitoring.models import MonitoringReturn, ReturnBeneficiary, ReturnOutcome, ReturnStatus
+from grantsfund.monitoring.models import Closure, MonitoringReturn, ReturnBeneficiary, ReturnOutcome, ReturnStatus
 from grantsfund.monitoring.outcomes import grant_actual
 from grantsfund.organisations.models import Ward
 from grantsfund.payments.models import Instalment, InstalmentStatus
@@ -92,17 +94,18 @@ def indicator_library() -> list[IndicatorInfo]:
 
 
 def portfolio(filters: Filters | None = None, *, library: list[IndicatorInfo] | None = None) -> Portfolio:
-    """The portfolio of the grants `filters` choose (every grant when none): six statements however many there
-    are, or five when the caller has read the indicator `library` already (the filter form's options have)."""
+    """The portfolio of the grants `filters` choose (every grant when none): seven statements however many there
+    are, or six when the caller has read the indicator `library` already (the filter form's options have)."""
     filters = filters or Filters()
     chosen = _chosen_grants(filters)
     library = indicator_library() if library is None else library
     indicators = {indicator.id: indicator for indicator in library}
     actuals = _load_actuals(chosen)
+    closed = _load_closed_figures(chosen)
     grants: dict[int, Grant] = {}
     for grant_id, status, awarded, targets, paid, accepted in _load_grants(chosen):
         grant = Grant(grant_id, status, awarded, paid, accepted)
-        chosen_targets = (_target(grant_id, target, indicators, actuals) for target in targets)
+        chosen_targets = (_target(grant_id, target, indicators, actuals, closed) for target in targets)
         grant.targets = [target for target in chosen_targets if filters.covers(target.indicator)]
         if grant.targets or not filters.by_indicator:
             grants[grant_id] = grant
@@ -139,10 +142,13 @@ def _target(
     target: dict[str, Any],
     indicators: dict[int, IndicatorInfo],
     actuals: dict[tuple[int, int], list[int | None]],
+    closed: dict[tuple[int, int], int],
 ) -> GrantTarget:
     indicator = _indicator(target, indicators)
     unit = str(target.get("unit") or indicator.unit)
-    figure = grant_actual(indicator.unit, actuals.get((grant_id, indicator.id), []))
+    figure = closed.get((grant_id, indicator.id))
+    if figure is None:
+        figure = grant_actual(indicator.unit, actuals.get((grant_id, indicator.id), []))
     return GrantTarget(grant_id, indicator, unit, int(target["target"]), figure)
 
 
@@ -216,6 +222,20 @@ def _load_actuals(chosen: Select[int]) -> dict[tuple[int, int], list[int | None]
     for grant_id, indicator_id, actual in rows:
         actuals[(grant_id, indicator_id)].append(actual)
     return actuals
+
+
+def _load_closed_figures(chosen: Select[int]) -> dict[tuple[int, int], int]:
+    """Each closed grant's figure against each target as its closure record gives it, by (grant, indicator). One
+    statement."""
+    figures: dict[tuple[int, int], int] = {}
+    rows = db.session.execute(
+        select(Closure.agreement_id, Closure.achievements).where(Closure.agreement_id.in_(chosen))
+    )
+    for grant_id, entries in rows:
+        for entry in entries or []:
+            if entry.get("achieved") is not None:
+                figures[(grant_id, int(entry["indicator_id"]))] = int(entry["achieved"])
+    return figures
 
 
 def _load_reached(chosen: Select[int]) -> list[Reached]:

@@ -12,9 +12,9 @@ from grantsfund.agreements.models import AgreementStatus
 from grantsfund.common.dates import london_today
 from grantsfund.common.errors import InvalidTransition
 from grantsfund.extensions import db
-from grantsfund.monitoring import closure, sustainability
+from grantsfund.monitoring import closure, returns, sustainability
 from grantsfund.monitoring.closure import ClosureRefused, NotReady
-from grantsfund.monitoring.models import Continuation, Rag, ReturnStatus
+from grantsfund.monitoring.models import Continuation, Rag, ReturnSection, ReturnStatus
 from grantsfund.monitoring.sustainability import IncomeLine
 from grantsfund.notifications.rendering import render_email
 from grantsfund.payments import services as payments
@@ -264,6 +264,20 @@ def test_a_closed_grant_is_read_only_everywhere(agreement, officer, finance):  #
         sustainability.review(plan, rag=Rag.GREEN, note="Late", reviewed_on=london_today(), actor=officer)
     with pytest.raises(NotReady, match="This grant is already closed"):
         closure.close(agreement, achieved={}, lessons="Again", continues=Continuation.YES, actor=officer)
+    period = agreement.periods[-1]
+    final = returns.return_for(period)
+    refused = "This grant is closed: its returns can no longer be started or changed"
+    with pytest.raises(InvalidTransition, match=refused):
+        returns.start(period, actor=officer)
+    with pytest.raises(InvalidTransition, match=refused):
+        returns.submit(final, actor=officer)
+    with pytest.raises(InvalidTransition, match=refused):
+        returns.add_evidence(final, filename="late.pdf", data=b"%PDF-1.4", description="Late", actor=officer)
+    with pytest.raises(InvalidTransition, match=refused):
+        returns.accept(final, actor=officer)
+    with pytest.raises(InvalidTransition, match=refused):
+        returns.request_changes(final, comments={ReturnSection.PROGRESS: "More"}, note="Late", actor=officer)
+    assert final.status is ReturnStatus.ACCEPTED
     assert paid.status is InstalmentStatus.PAID
     assert agreement.status is AgreementStatus.CLOSED
     assert len(events("agreement.closed", agreement)) == 1

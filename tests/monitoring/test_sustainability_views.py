@@ -186,7 +186,7 @@ def test_an_officer_reviews_the_plan_and_it_takes_the_rating(officer_client, pla
     assert "Review saved." in flash(done)
     assert plan.rag is Rag.AMBER
     reviews = text(done, ".app-reviews")
-    assert f"{format_date(london_today())} Amber At risk. Reviewed by Grants officer Person" in reviews
+    assert f"{format_date(london_today())} Amber At risk. Reviewed by Grants officer Person (grants officer)" in reviews
     assert "Café income slower than hoped" in reviews
     [event] = events("sustainability_plan.reviewed", plan)
     assert event.actor_id == officer_client.user.id
@@ -199,6 +199,8 @@ def test_finance_reviews_too(finance_client, plan):
     )
     assert response.status_code == 302
     assert plan.rag is Rag.GREEN
+    reviews = text(follow(finance_client, response), ".app-reviews")
+    assert f"Reviewed by {finance_client.user.full_name} (finance officer)" in reviews
 
 
 def test_a_review_that_does_not_make_sense_is_refused_with_the_input_kept(officer_client, plan, agreement):
