@@ -63,9 +63,11 @@ class Config:
     OFFER_ACCEPT_DAYS = env_int("OFFER_ACCEPT_DAYS", 28)
     MONITORING_EVERY_MONTHS = env_int("MONITORING_EVERY_MONTHS", 6)
     RETURN_DUE_DAYS = env_int("RETURN_DUE_DAYS", 30)
-    # Monitoring: a reminder this many days before a return is due (and one when it is overdue); a spending line
-    # further than this percentage from its budget to date needs an explanation.
+    # Monitoring: a reminder this many days before a return is due (and one when it is overdue); a return sent back
+    # for changes is due again this many days after (or on its due date, if later); a spending line further than
+    # this percentage from its budget to date needs an explanation.
     RETURN_REMINDER_DAYS = env_int("RETURN_REMINDER_DAYS", 14)
+    RESUBMIT_DAYS = env_int("RESUBMIT_DAYS", 14)
     SPEND_VARIANCE_PERCENT = env_int("SPEND_VARIANCE_PERCENT", 10)
     # Sustainability: a grant ending within this many months is at risk if its plan is red or amber or its
     # income is not all secured.

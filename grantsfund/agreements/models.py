@@ -246,8 +246,13 @@ class MonitoringPeriod(db.Model):  # type: ignore[name-defined]
     def title(self) -> str:
         return return_title(self.number, final=self.final)
 
-    def overdue(self, today: date) -> bool:
-        return self.return_accepted_at is None and self.due_on < today
+    def send_by(self, resubmit_by: date | None = None) -> date:
+        """When the group must send the return: its due date, unless the council sent it back for changes and gave
+        the group until `resubmit_by` (`MonitoringReturn.resubmit_by`) to send it again."""
+        return self.due_on if resubmit_by is None else max(self.due_on, resubmit_by)
+
+    def overdue(self, today: date, *, resubmit_by: date | None = None) -> bool:
+        return self.return_accepted_at is None and self.send_by(resubmit_by) < today
 
 
 class RepaymentStatus(enum.StrEnum):

@@ -34,7 +34,7 @@ from grantsfund.common.dates import add_months, format_date, london_today, utcno
 from grantsfund.common.errors import DomainError, InvalidTransition
 from grantsfund.common.money import format_pence
 from grantsfund.extensions import db
-from grantsfund.monitoring import returns, sustainability
+from grantsfund.monitoring import reminders, returns, sustainability
 from grantsfund.monitoring.models import MonitoringReturn
 from grantsfund.notifications.services import queue_email
 from grantsfund.panel.decisions import published_decision
@@ -600,7 +600,7 @@ def accept(item: AgreementVersion, acceptance: Acceptance, *, actor: Actor, now:
     agreement.status = AgreementStatus.ACCEPTED
     agreement.accepted_at = agreement.accepted_at or now
     _sync_figures(agreement, item)
-    _bring_into_force(agreement, item, actor, now)
+    moved = _bring_into_force(agreement, item, actor, now)
     sustainability.start_plan(agreement, actor=actor, now=now)
     returns.follow_targets(agreement, actor=actor, now=now)
     audit.record(
@@ -615,6 +615,7 @@ def accept(item: AgreementVersion, acceptance: Acceptance, *, actor: Actor, now:
             "name": item.accepted_name,
             "position": item.accepted_position,
             "ip_address": actor.ip_address,
+            "reminders_reset": moved,
         },
         now=now,
     )
@@ -631,9 +632,17 @@ def _tell_officers(agreement: Agreement, item: AgreementVersion, now: datetime) 
         queue_email(to=officer.email, template="agreements/accepted", context=context, now=now)
 
 
-def _bring_into_force(agreement: Agreement, item: AgreementVersion, actor: Actor, now: datetime) -> None:
-    """Make the version's plan real: its monitoring periods, then its instalments (which may wait on them)."""
-    periods, dropped = _apply_periods(agreement, schedules.load_periods(item.monitoring))
+def _bring_into_force(agreement: Agreement, item: AgreementVersion, actor: Actor, now: datetime) -> list[int]:
+    """Make the version's plan real: its monitoring periods, then its instalments (which may wait on them). Gives
+    the numbers of the periods whose due date moved: their reminders go again, as the new date calls for them."""
+    planned = schedules.load_periods(item.monitoring)
+    moved = [
+        period
+        for period in agreement.periods
+        if any(entry.number == period.number and entry.due_on != period.due_on for entry in planned)
+    ]
+    periods, dropped = _apply_periods(agreement, planned)
+    reminders.reset(moved)
     db.session.flush()
     _apply_instalments(agreement, schedules.load_payments(item.payments), periods)
     db.session.flush()
@@ -642,6 +651,7 @@ def _bring_into_force(agreement: Agreement, item: AgreementVersion, actor: Actor
         agreement.periods.remove(gone)
     db.session.flush()
     holds.refresh(agreement, actor=actor, now=now)
+    return [period.number for period in moved]
 
 
 def _apply_periods(

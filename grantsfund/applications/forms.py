@@ -57,7 +57,7 @@ from grantsfund.applications.services import (
 )
 from grantsfund.applications.submission import MAX_REASON
 from grantsfund.common.fields import DayField, ParsedField, PoundsField, WholeNumberField
-from grantsfund.common.forms import BaseForm
+from grantsfund.common.forms import BaseForm, row_errors
 
 MAX_CHARACTERS = 10_000  # far beyond any word limit: a paste of a whole document
 
@@ -389,15 +389,6 @@ def offer_rows(rows: FieldList, *, labels: dict[str, str], choices: dict[str, li
             row.form[name].choices = options
 
 
-def _row_errors(rows: FieldList, message: str, field_name: str | None = None) -> None:
-    """A message about the list as a whole, shown at its first row: at the named field (the first amount, for a
-    total), or else at the row's first field."""
-    row = rows.entries[0].form
-    field = row[field_name] if field_name else next(iter(row))
-    field.errors = [*field.errors, message]
-    rows.errors = [entry.errors for entry in rows.entries]
-
-
 def _amount(label: str) -> PoundsField:
     return PoundsField(label, required=None, widget=GovTextInput(), description="In pounds and pence")
 
@@ -430,13 +421,13 @@ class ListSectionForm(SectionForm):
         if valid and self.complete:
             for name, message in self.REQUIRED_ROWS.items():
                 if all(row.form.is_blank() for row in self[name].entries):
-                    _row_errors(self[name], message)
+                    row_errors(self[name], message)
                     valid = False
         return valid
 
     def add_error(self, field_name: str | None, message: str) -> None:
         if field_name is not None and isinstance(getattr(self, field_name, None), FieldList):
-            _row_errors(self[field_name], message, self.LIST_ERRORS_AT.get(field_name))
+            row_errors(self[field_name], message, self.LIST_ERRORS_AT.get(field_name))
             return
         super().add_error(field_name, message)
 

@@ -13,7 +13,7 @@ from wtforms import StringField
 from wtforms.validators import StopValidation, ValidationError
 
 from grantsfund.common.dates import london_to_utc, to_london
-from grantsfund.common.money import MoneyError, parse_pounds, pence_to_input
+from grantsfund.common.money import MAX_PENCE, MoneyError, format_pence, parse_pounds, pence_to_input
 
 
 class ParsedField(StringField):
@@ -58,11 +58,38 @@ class ParsedField(StringField):
 
 
 class PoundsField(ParsedField):
+    """Pounds and pence. `thing` names the amount in its messages ("the amount spent on Room hire"), so a page with
+    several says which one is wrong; `maximum` is the largest amount the rule for it allows."""
+
+    def __init__(
+        self, label: str, *, required: str | None, thing: str | None = None, maximum: int = MAX_PENCE, **kwargs: Any
+    ) -> None:
+        super().__init__(label, required=required, **kwargs)
+        self.thing, self.maximum = thing, maximum
+
     def parse(self, text: str) -> int:
         try:
-            return parse_pounds(text)
+            pence = parse_pounds(text)
         except MoneyError as error:
-            raise ValueError(str(error)) from None
+            if str(error).endswith(" or less"):  # beyond any amount at all, so beyond this one's maximum too
+                raise ValueError(self._too_much()) from None
+            raise ValueError(self._named(str(error))) from None
+        if pence > self.maximum:
+            raise ValueError(self._too_much())
+        return pence
+
+    def _too_much(self) -> str:
+        return self._named(f"Enter an amount of {format_pence(self.maximum)} or less")
+
+    def _named(self, message: str) -> str:
+        """ "Enter an amount of £0 or more" -> "Enter the amount spent on Room hire as £0 or more"."""
+        if self.thing is None:
+            return message
+        return re.sub(
+            r"^Enter an amount (of )?",
+            lambda found: f"Enter {self.thing} {'as ' if found.group(1) else ''}",
+            message,
+        )
 
     def format(self, value: Any) -> str:
         return pence_to_input(value)
@@ -81,6 +108,28 @@ class WholeNumberField(ParsedField):
         number = int(text)
         if not self.minimum <= number <= self.maximum:
             raise ValueError(f"Enter {self.thing} between {self.minimum} and {self.maximum}")
+        return number
+
+
+_COUNT = re.compile(r"(-?)(\d{1,3}(?:,\d{3})+|\d+)", flags=re.ASCII)
+
+
+class CountField(WholeNumberField):
+    """A whole number as people write it, "1,200" too; a negative one or one beyond the limit is answered with
+    the limit ("Enter the number for ‘Meals served’ as 0 or more")."""
+
+    def parse(self, text: str) -> int:
+        found = _COUNT.fullmatch(text.replace(" ", ""))
+        if found is None:
+            raise ValueError(f"Enter {self.thing} as a whole number, like {self.minimum + 1}")
+        negative, digits = bool(found[1]), found[2].replace(",", "").lstrip("0") or "0"
+        # Far beyond any limit (and Python refuses to read thousands of digits as a number).
+        number = int(digits) if len(digits) <= 15 else 10**15
+        number = -number if negative else number
+        if number < self.minimum:
+            raise ValueError(f"Enter {self.thing} as {self.minimum:,} or more")
+        if number > self.maximum:
+            raise ValueError(f"Enter {self.thing} as {self.maximum:,} or less")
         return number
 
 

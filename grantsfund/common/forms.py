@@ -7,7 +7,7 @@ from typing import Any
 from flask import has_request_context, request
 from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
-from wtforms import Field, FileField, PasswordField
+from wtforms import Field, FieldList, FileField, PasswordField
 
 SUBMIT_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 
@@ -55,3 +55,12 @@ class BaseForm(FlaskForm):
         if not isinstance(field, Field):
             field = next(iter(self))
         field.errors = [*field.errors, message]
+
+
+def row_errors(rows: FieldList, message: str, field_name: str | None = None, *, index: int = 0) -> None:
+    """A message about a list of rows, shown at one row (the first, unless `index` says which): at the named field
+    (the first amount, for a total), or else at the row's first field, so the error summary links to it."""
+    row = rows.entries[index].form
+    field = row[field_name] if field_name else next(iter(row))
+    field.errors = [*field.errors, message]
+    rows.errors = [entry.errors for entry in rows.entries]  # the list keeps its own copy from validation

@@ -7,6 +7,7 @@ built for the return: a field per target, per budget line or per planned activit
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Any, ClassVar, cast
 
@@ -25,6 +26,7 @@ from wtforms import (
     FieldList,
     FileField,
     FormField,
+    HiddenField,
     RadioField,
     SelectChoice,
     SelectField,
@@ -38,8 +40,8 @@ from wtforms.validators import AnyOf, Length
 
 from grantsfund.applications.forms import RowForm, offer_rows
 from grantsfund.applications.models import Community
-from grantsfund.common.fields import PoundsField, WholeNumberField
-from grantsfund.common.forms import BaseForm
+from grantsfund.common.fields import CountField, PoundsField
+from grantsfund.common.forms import BaseForm, row_errors
 from grantsfund.monitoring import returns, sections
 from grantsfund.monitoring.models import Delivery, MonitoringReturn, ReturnSection
 from grantsfund.monitoring.outcomes import PERCENT
@@ -57,27 +59,27 @@ def _text_area(label: str, *, most: int = sections.MAX_TEXT, **kwargs: Any) -> T
     return TextAreaField(label, widget=GovTextArea(), validators=[_length(most, label)], **kwargs)
 
 
-def _field_named(fields: Any, name: str) -> Field | None:
-    """A field by its full name, in rows of a list too ("beneficiaries-0-people")."""
-    for field in fields:
-        if field.name == name:
-            return field
-        inner = field.form if isinstance(field, FormField) else field if isinstance(field, FieldList) else None
-        if inner is not None and (found := _field_named(inner, name)) is not None:
-            return found
-    return None
-
-
 def _subclass(base: type[SectionForm], name: str, fields: dict[str, Any]) -> type[SectionForm]:
     """A form class made for one return: its fields per target, budget line or activity."""
     return cast("type[SectionForm]", type(name, (base,), fields))
 
 
-def _list_error(rows: FieldList, message: str) -> None:
-    """A message about a list as a whole, shown at the first field of its first row."""
-    field = next(iter(rows.entries[0].form))
-    field.errors = [*field.errors, message]
-    rows.errors = [entry.errors for entry in rows.entries]  # the list keeps its own copy from validation
+# A problem about one row of a list names it by its place among the rows filled in, as the answers list them:
+# "beneficiaries-1-community" is the second row filled in.
+_ROW_FIELD = re.compile(r"(\w+)-(\d{1,4})-(\w+)", flags=re.ASCII)
+
+
+def _row_problem(form: BaseForm, field_name: str, message: str) -> bool:
+    """Show a problem about a list, or about one of its rows, at that row; False if the name is not a list's."""
+    found = _ROW_FIELD.fullmatch(field_name)
+    list_name, place, row_field = (found[1], int(found[2]), found[3]) if found else (field_name, 0, None)
+    rows = getattr(form, list_name, None)
+    if not isinstance(rows, FieldList):
+        return False
+    filled = [index for index, entry in enumerate(rows.entries) if not entry.form.is_blank()]
+    index = filled[place] if place < len(filled) else 0
+    row_errors(rows, message, row_field if row_field in rows.entries[index].form else None, index=index)
+    return True
 
 
 class SectionForm(BaseForm):
@@ -91,14 +93,30 @@ class SectionForm(BaseForm):
         validate_choice=False,
     )
     submit = SubmitField("Save and continue", widget=GovSubmitInput())
+    # The return's version when the page was shown: a save from an older page is refused.
+    version = HiddenField()
 
     section: ClassVar[ReturnSection]
 
     @classmethod
     def build(cls, ret: MonitoringReturn, *, prefill: bool) -> SectionForm:
         """The form for this return: the saved answers on a first visit, else what was posted."""
-        data = {**cls.saved(ret), "completed": YES if returns.is_completed(ret, cls.section) else None}
+        data = {
+            **cls.saved(ret),
+            "completed": YES if returns.is_completed(ret, cls.section) else None,
+            "version": str(ret.version),
+        }
         return cls(data=data) if prefill else cls()
+
+    def expected_version(self) -> int | None:
+        """The version the page showed (None if the post did not come from the page, and so carries none)."""
+        text = str(self.version.data or "")
+        return int(text) if text.isdecimal() and len(text) < 10 else None
+
+    def set_version(self, ret: MonitoringReturn) -> None:
+        """Show the return's version now, so that saving again (after checking) is accepted."""
+        self.version.raw_data = None
+        self.version.data = str(ret.version)
 
     @classmethod
     def saved(cls, ret: MonitoringReturn) -> dict[str, Any]:
@@ -111,14 +129,11 @@ class SectionForm(BaseForm):
         return None
 
     def add_error(self, field_name: str | None, message: str) -> None:
-        field = getattr(self, field_name, None) if field_name else None
-        if isinstance(field, FieldList):
-            _list_error(field, message)
+        if field_name and _row_problem(self, field_name, message):
             return
-        if not isinstance(field, Field) and field_name:
-            field = _field_named(self, field_name)
-        if not isinstance(field, Field):
-            field = next(iter(self))
+        field = getattr(self, field_name, None) if field_name else None
+        if not isinstance(field, Field) or isinstance(field, HiddenField):
+            field = next(field for field in self if not isinstance(field, HiddenField))
         field.errors = [*field.errors, message]
 
 
@@ -261,7 +276,7 @@ class ActivitiesForm(SectionForm):
 class BeneficiaryRow(RowForm):
     community = SelectField("Community or group", widget=GovSelect(), validate_choice=False)
     ward = SelectField("Ward", widget=GovSelect(), validate_choice=False)
-    people = WholeNumberField(
+    people = CountField(
         "Number of people",
         thing="the number of people",
         minimum=0,
@@ -309,6 +324,11 @@ class BeneficiariesForm(SectionForm):
                 ],
             },
         )
+        for row in self.beneficiaries.entries:
+            people = row.form.people
+            people.thing = f"the number of people in row {row.form.number}"
+            if people.raw_data:
+                people.process_formdata(people.raw_data)  # read again: its message was worded before it had a row
 
     @classmethod
     def saved(cls, ret: MonitoringReturn) -> dict[str, Any]:
@@ -348,10 +368,10 @@ class OutcomesForm(SectionForm):
         fields: dict[str, Any] = {"outcomes": list(ret.outcomes)}
         for number, outcome in enumerate(ret.outcomes, start=1):
             percent = outcome.indicator.unit == PERCENT
-            fields[f"actual_{number}"] = WholeNumberField(
-                f"{'Percentage at the end of this period' if percent else 'Number in this period'}"
-                f" ({outcome.indicator.measure})",
-                thing="a percentage" if percent else "the number",
+            measure = outcome.indicator.measure
+            fields[f"actual_{number}"] = CountField(
+                f"{'Percentage at the end of this period' if percent else 'Number in this period'} ({measure})",
+                thing=f"{'the percentage' if percent else 'the number'} for ‘{measure}’",
                 minimum=0,
                 maximum=100 if percent else sections.MAX_ACTUAL,
                 optional=True,
@@ -392,6 +412,8 @@ class SpendForm(SectionForm):
             fields[f"spent_{number}"] = PoundsField(
                 f"Spent so far ({line.item})",
                 required=None,
+                thing=f"the amount spent on {line.item}",
+                maximum=sections.MAX_SPENT_PENCE,
                 widget=GovTextInput(),
                 description="Everything spent on this since the grant started, in pounds and pence",
             )

@@ -7,17 +7,18 @@ returns in SQL); each submission freezes a complete copy of them, so what an off
 from __future__ import annotations
 
 import enum
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from flask import current_app
+from sqlalchemy import JSON, BigInteger, CheckConstraint, ForeignKey, String, Text, UniqueConstraint, literal_column
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from grantsfund.accounts.models import User
 from grantsfund.agreements.models import Agreement, MonitoringPeriod
 from grantsfund.applications.models import BudgetCategory, FundingStatus
 from grantsfund.common.columns import enum_column
-from grantsfund.common.dates import UTCDateTime, utcnow
+from grantsfund.common.dates import UTCDateTime, london_today, utcnow
 from grantsfund.extensions import db
 from grantsfund.organisations.models import Organisation, ScanStatus, Ward
 from grantsfund.rounds.models import Indicator
@@ -106,6 +107,9 @@ class MonitoringReturn(db.Model):  # type: ignore[name-defined]
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # the latest submission
     accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     accepted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # Optimistic concurrency: a section's form carries the version it showed, and a save from an older one is
+    # refused. Every change to the row (a save, evidence added or removed, a submission) adds one.
+    version: Mapped[int] = mapped_column(default=1, server_default="1", onupdate=literal_column("version + 1"))
 
     period: Mapped[MonitoringPeriod] = relationship()
     agreement: Mapped[Agreement] = relationship()
@@ -137,6 +141,15 @@ class MonitoringReturn(db.Model):  # type: ignore[name-defined]
     @property
     def latest_submission(self) -> ReturnSubmission | None:
         return self.submissions[-1] if self.submissions else None
+
+    @property
+    def resubmit_by(self) -> date | None:
+        """While the group makes the changes the council asked for: the date it has until to send the return again,
+        RESUBMIT_DAYS after the (London) day the council asked, so a return sent back late is not overdue at once."""
+        latest = self.latest_submission
+        if self.status is not ReturnStatus.CHANGES_REQUESTED or latest is None or latest.reviewed_at is None:
+            return None
+        return london_today(latest.reviewed_at) + timedelta(days=current_app.config["RESUBMIT_DAYS"])
 
 
 class ReturnOutcome(db.Model):  # type: ignore[name-defined]
@@ -386,3 +399,8 @@ class ReturnReminder(db.Model):  # type: ignore[name-defined]
     period_id: Mapped[int] = mapped_column(ForeignKey("monitoring_periods.id", ondelete="CASCADE"), index=True)
     kind: Mapped[ReminderKind] = mapped_column(enum_column(ReminderKind))
     sent_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+def send_by(period: MonitoringPeriod, ret: MonitoringReturn | None) -> date:
+    """When the group must send the period's return (`ret`, if started): see `MonitoringPeriod.send_by`."""
+    return period.send_by(ret.resubmit_by if ret is not None else None)

@@ -3,7 +3,9 @@
 `flask monitoring remind` runs this daily. Days are the council's (Europe/London): a return due on the 30th is
 "due soon" from RETURN_REMINDER_DAYS days before until the end of the 30th, and overdue from the 31st. Each kind of
 reminder goes once per period, however often the command runs (a unique row records it). A return the group has
-sent, or that was accepted, gets none. Afterwards the payments waiting on a late return are held."""
+sent, or that was accepted, gets none; one sent back for changes is due again on its resubmission date
+(`MonitoringReturn.resubmit_by`), and its reminders count from that. Afterwards the payments waiting on a late
+return are held."""
 
 from __future__ import annotations
 
@@ -12,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
 from grantsfund.agreements.models import MonitoringPeriod
@@ -22,7 +24,7 @@ from grantsfund.common.actor import Actor
 from grantsfund.common.dates import format_date, london_today, utcnow
 from grantsfund.extensions import db
 from grantsfund.monitoring import returns
-from grantsfund.monitoring.models import MonitoringReturn, ReminderKind, ReturnReminder, ReturnStatus
+from grantsfund.monitoring.models import MonitoringReturn, ReminderKind, ReturnReminder, ReturnStatus, send_by
 from grantsfund.notifications.services import queue_email
 from grantsfund.payments import holds
 
@@ -66,7 +68,7 @@ def due_reminders(now: datetime | None = None) -> list[Due]:
     }
     found = []
     for period, ret in waiting:
-        kind = kind_on(period.due_on, today, days=days)
+        kind = kind_on(send_by(period, ret), today, days=days)
         if kind is not None and (period.id, kind) not in sent:
             found.append(Due(period, ret, kind))
     return found
@@ -88,6 +90,7 @@ def send(due: Due, *, now: datetime | None = None) -> bool:
     )
     agreement = period.agreement
     today = london_today(now)
+    by = send_by(period, due.ret)
     context = {
         "agreement_id": agreement.id,
         "return_id": due.ret.id if due.ret is not None else None,
@@ -95,8 +98,8 @@ def send(due: Due, *, now: datetime | None = None) -> bool:
         "project": agreement.application.title or "",
         "group": agreement.organisation.name,
         "title": period.title,
-        "due_on": format_date(period.due_on),
-        "days": abs((period.due_on - today).days),
+        "due_on": format_date(by),
+        "days": abs((by - today).days),
         "started": due.ret is not None,
         # A return sent back for changes was received: the reminder asks for it again, not for the first time.
         "changes_requested": due.ret is not None and due.ret.status is ReturnStatus.CHANGES_REQUESTED,
@@ -104,6 +107,14 @@ def send(due: Due, *, now: datetime | None = None) -> bool:
     for address in group_addresses(agreement.application):
         queue_email(to=address, template=f"monitoring/{due.kind.value}", context=context, now=now)
     return True
+
+
+def reset(periods: Iterable[MonitoringPeriod]) -> None:
+    """A variation moved these periods' due dates: the reminders sent for the old dates no longer count, so each
+    kind goes again when the new date calls for it."""
+    ids = [period.id for period in periods]
+    if ids:
+        db.session.execute(delete(ReturnReminder).where(ReturnReminder.period_id.in_(ids)))
 
 
 def hold_late_payments(now: datetime | None = None) -> int:

@@ -20,6 +20,8 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
+from grantsfund.accounts.models import Role
+from grantsfund.accounts.services import active_users_with
 from grantsfund.agreements.models import Agreement, AgreementStatus, MonitoringPeriod
 from grantsfund.applications.answers import format_target
 from grantsfund.applications.models import Application, BudgetCategory, Community
@@ -42,6 +44,7 @@ from grantsfund.monitoring.models import (
     ReturnStatus,
     ReturnSubmission,
     ReviewOutcome,
+    send_by,
 )
 from grantsfund.monitoring.outcomes import grant_actual
 
@@ -139,12 +142,15 @@ class PeriodStatus(NamedTuple):
 
 
 def period_status(period: MonitoringPeriod, ret: MonitoringReturn | None, today: date) -> PeriodStatus:
-    """Not started, In progress, Submitted, Changes requested or Accepted; late ones are also overdue."""
+    """Not started, In progress, Submitted, Changes requested or Accepted; late ones are also overdue (one sent back
+    for changes only once its resubmission date has passed)."""
     if ret is not None and ret.status is ReturnStatus.ACCEPTED:
         return PeriodStatus("Accepted", "green", overdue=False)
     if ret is not None and ret.status is ReturnStatus.SUBMITTED:
         return PeriodStatus("Submitted", "blue", overdue=False)
-    overdue = period.overdue(today) and period.agreement.status is AgreementStatus.ACCEPTED
+    overdue = period.overdue(today, resubmit_by=ret.resubmit_by if ret is not None else None) and (
+        period.agreement.status is AgreementStatus.ACCEPTED
+    )
     if ret is None:
         return PeriodStatus("Not started", "grey", overdue)
     if ret.status is ReturnStatus.CHANGES_REQUESTED:
@@ -209,12 +215,18 @@ def _previous_spend(period: MonitoringPeriod) -> list[ReturnSpend]:
     return list(previous.spend) if previous is not None else []
 
 
-def _spend_lines(agreement: Agreement, period: MonitoringPeriod) -> list[ReturnSpend]:
-    """The application's budget lines, scaled to the award when it differs from what was asked, with what the
-    previous period's return said had been spent."""
+def _budget_lines(agreement: Agreement) -> tuple[list[dict[str, Any]], list[int]]:
+    """The application's budget lines, and their amounts scaled to the award when it differs from what was asked."""
     lines = _application_data(agreement.application).get("budget_lines", [])
     amounts = [int(line["amount_pence"]) for line in lines]
     budgets = amounts if sum(amounts) == agreement.amount_pence else variance.scale_to(amounts, agreement.amount_pence)
+    return lines, budgets
+
+
+def _spend_lines(agreement: Agreement, period: MonitoringPeriod) -> list[ReturnSpend]:
+    """The application's budget lines, scaled to the award, with what the previous period's return said had been
+    spent."""
+    lines, budgets = _budget_lines(agreement)
     previous = _previous_spend(period)
     made = []
     for position, (line, budget) in enumerate(zip(lines, budgets, strict=True)):
@@ -249,24 +261,36 @@ def _outcome_lines(agreement: Agreement, kept: list[ReturnOutcome] | None = None
     return made
 
 
+def _terms(ret: MonitoringReturn) -> dict[str, Any]:
+    return {
+        "targets": [(outcome.indicator_id, outcome.target) for outcome in ret.outcomes],
+        "budgets": [line.budget_pence for line in ret.spend],
+    }
+
+
+def _follow_agreement(ret: MonitoringReturn, *, actor: Actor, now: datetime) -> None:
+    """The return takes the targets of the agreement in force (figures already entered stay with their
+    indicators; a target it drops goes) and its budget lines are scaled to the award as it now stands."""
+    agreement = ret.agreement
+    before = _terms(ret)
+    ret.outcomes = _outcome_lines(agreement, ret.outcomes)
+    _lines, budgets = _budget_lines(agreement)
+    for line in ret.spend:
+        line.budget_pence = budgets[line.position]
+    after = _terms(ret)
+    if after != before:
+        audit.record(
+            actor=actor, action="monitoring_return.targets_changed", obj=ret, before=before, after=after, now=now
+        )
+
+
 def follow_targets(agreement: Agreement, *, actor: Actor, now: datetime) -> None:
-    """After a variation is accepted: the returns the group can still change take its targets (figures already
-    entered stay with their indicators; a target it drops goes)."""
+    """After a variation is accepted: the returns the group can still change follow it. One already sent follows
+    it if the council sends it back for changes (`request_changes`); an accepted one, and every version sent,
+    stays as it was."""
     for ret in returns_for(agreement).values():
-        before = [(outcome.indicator_id, outcome.target) for outcome in ret.outcomes]
-        if not ret.editable:
-            continue
-        ret.outcomes = _outcome_lines(agreement, ret.outcomes)
-        after = [(outcome.indicator_id, outcome.target) for outcome in ret.outcomes]
-        if after != before:
-            audit.record(
-                actor=actor,
-                action="monitoring_return.targets_changed",
-                obj=ret,
-                before={"targets": before},
-                after={"targets": after},
-                now=now,
-            )
+        if ret.editable:
+            _follow_agreement(ret, actor=actor, now=now)
 
 
 def start(period: MonitoringPeriod, *, actor: Actor, now: datetime | None = None) -> MonitoringReturn:
@@ -364,13 +388,20 @@ def save_section(
     *,
     completed: bool,
     actor: Actor,
+    expected_version: int | None = None,
     now: datetime | None = None,
 ) -> None:
     """Save a section's answers and whether the group has completed it. Nothing is saved if any answer breaks a
-    rule, or if it is marked complete without everything it needs."""
+    rule, or if it is marked complete without everything it needs, or if the return changed after the page showing
+    `expected_version` was opened (so one member's save never silently wipes another's)."""
     now = now or utcnow()
     _lock(ret)  # so a save never lands in a return another member has just sent
     _require_editable(ret)
+    if expected_version is not None and expected_version != ret.version:
+        raise DomainError(
+            "Someone else in your group changed this return since you opened this page: check your answers and"
+            " save again"
+        )
     rule = RULES[section]
     found = rule.check(ret, answers, completed)
     if found:
@@ -378,6 +409,7 @@ def save_section(
     after = rule.apply(ret, answers)
     _mark(ret, section, completed)
     _touched(ret, actor, now)
+    ret.version += 1  # explicitly: a save may change only the section's own rows, not the return's
     audit.record(
         actor=actor,
         action="monitoring_return.saved",
@@ -410,7 +442,11 @@ def add_evidence(
     if not description:
         raise DomainError("Say what the file shows", field="description")
     if len(ret.evidence) >= MAX_EVIDENCE:
-        raise DomainError(f"A return can have at most {MAX_EVIDENCE} files: remove one first", field="file")
+        raise DomainError(
+            f"A return can have at most {MAX_EVIDENCE} files: remove one added since the return was last sent "
+            "(files sent with it cannot be removed), or put several into one PDF",
+            field="file",
+        )
     file_type = organisations.check_size_and_type(data)
     stored = organisations.store_upload(
         data, filename, file_type, organisation=ret.organisation, actor=actor, now=now, scanner=scanner
@@ -671,15 +707,23 @@ def submit(ret: MonitoringReturn, *, actor: Actor, now: datetime | None = None) 
         after={"status": ret.status, "version": version.number},
         now=now,
     )
-    officer = ret.agreement.issued_by
-    if officer is not None:
+    for address in _officer_addresses(ret.agreement):
         queue_email(
-            to=officer.email,
+            to=address,
             template="monitoring/submitted",
             context=_context(ret) | {"version": version.number, "submitted_at": format_datetime(now)},
             now=now,
         )
     return version
+
+
+def _officer_addresses(agreement: Agreement) -> list[str]:
+    """Who hears that a return was sent: the officer who issued the agreement, or, if that account is gone or
+    disabled, every active grants officer, so that a return never waits unseen."""
+    officer = agreement.issued_by
+    if officer is not None and officer.is_active:
+        return [officer.email]
+    return [user.email for user in active_users_with({Role.GRANTS_OFFICER})]
 
 
 # Reviewing ---------------------------------------------------------------------------------------------------
@@ -792,7 +836,10 @@ def request_changes(
         after={"status": ret.status, "version": latest.number, "sections": sorted(kept)},
         now=now,
     )
+    # The agreement may have been varied while the council had the return: the group corrects it against the new.
+    _follow_agreement(ret, actor=actor, now=now)
     db.session.flush()
+    holds.return_sent_back(ret.period, actor=actor, now=now)
     _tell_group(
         ret,
         "monitoring/changes_requested",
@@ -824,10 +871,12 @@ LIMIT = 50  # the most rows each list of the officers' page shows; its heading g
 
 @dataclass(frozen=True)
 class Waiting:
-    """A period whose return is late or due soon: its return (if started), and days late or left."""
+    """A period whose return is late or due soon: its return (if started), the date the group must send it by,
+    and days late or left."""
 
     period: MonitoringPeriod
     ret: MonitoringReturn | None
+    send_by: date
     days: int
 
 
@@ -873,8 +922,8 @@ def _returns_with(status: ReturnStatus, round_id: int | None) -> tuple[list[Moni
 def awaiting_periods(
     *, due_by: date, round_id: int | None = None
 ) -> list[tuple[MonitoringPeriod, MonitoringReturn | None]]:
-    """Periods of agreements in force, due on or before `due_by`, whose return the group has still to send:
-    not started, in progress, or sent back for changes. Oldest due first, with their returns."""
+    """Periods of agreements in force whose return the group has still to send (not started, in progress, or sent
+    back for changes) by `due_by` at the latest (see `send_by`). Soonest first, with their returns."""
     query = (
         select(MonitoringPeriod, MonitoringReturn)
         .join(Agreement, Agreement.id == MonitoringPeriod.agreement_id)
@@ -890,13 +939,16 @@ def awaiting_periods(
         .options(
             joinedload(MonitoringPeriod.agreement)
             .joinedload(Agreement.application)
-            .joinedload(Application.organisation)
+            .joinedload(Application.organisation),
+            selectinload(MonitoringReturn.submissions),
         )
         .order_by(MonitoringPeriod.due_on, MonitoringPeriod.id)
     )
     if round_id is not None:
         query = query.where(Application.round_id == round_id)
-    return [(period, ret) for period, ret in db.session.execute(query).unique()]
+    # A return sent back for changes may be due again later than its period's due date: no SQL for that.
+    found = [(period, ret) for period, ret in db.session.execute(query).unique() if send_by(period, ret) <= due_by]
+    return sorted(found, key=lambda row: (send_by(*row), row[0].id))
 
 
 def queue(*, round_id: int | None = None, now: datetime | None = None) -> Queue:
@@ -906,9 +958,10 @@ def queue(*, round_id: int | None = None, now: datetime | None = None) -> Queue:
     to_review, to_review_count = _returns_with(ReturnStatus.SUBMITTED, round_id)
     changes, changes_count = _returns_with(ReturnStatus.CHANGES_REQUESTED, round_id)
     waiting = awaiting_periods(due_by=today + timedelta(days=days), round_id=round_id)
-    overdue = [Waiting(period, ret, (today - period.due_on).days) for period, ret in waiting if period.due_on < today]
+    dated = [(period, ret, send_by(period, ret)) for period, ret in waiting]
+    overdue = [Waiting(period, ret, by, (today - by).days) for period, ret, by in dated if by < today]
     overdue.sort(key=lambda item: (-item.days, item.period.id))
-    due_soon = [Waiting(period, ret, (period.due_on - today).days) for period, ret in waiting if period.due_on >= today]
+    due_soon = [Waiting(period, ret, by, (by - today).days) for period, ret, by in dated if by >= today]
     return Queue(
         today=today,
         to_review=to_review,

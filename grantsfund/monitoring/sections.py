@@ -13,6 +13,7 @@ from flask import current_app
 
 from grantsfund.applications.models import Community
 from grantsfund.common.errors import DomainError
+from grantsfund.common.money import format_pence
 from grantsfund.monitoring import variance
 from grantsfund.monitoring.models import (
     Delivery,
@@ -204,18 +205,21 @@ def _check_beneficiaries(ret: MonitoringReturn, rows: list[Beneficiaries], compl
     if len(rows) > MAX_BENEFICIARY_ROWS:
         found.append(Problem("beneficiaries", f"Enter {MAX_BENEFICIARY_ROWS} rows or fewer"))
     seen: set[tuple[Community, int | None]] = set()
-    for row in rows:
+    for index, row in enumerate(rows):
+        # Each problem names its row, "beneficiaries-1-ward" for the second, so the page shows it there.
         if row.ward_id is not None and row.ward_id not in wards:
-            found.append(Problem("beneficiaries", "Select a ward from the list"))
+            found.append(Problem(f"beneficiaries-{index}-ward", "Select a ward from the list"))
             continue
         if not 0 <= row.people <= MAX_PEOPLE:
-            found.append(Problem("beneficiaries", f"Enter a number of people between 0 and {MAX_PEOPLE:,}"))
+            found.append(
+                Problem(f"beneficiaries-{index}-people", f"Enter a number of people between 0 and {MAX_PEOPLE:,}")
+            )
         key = (row.community, row.ward_id)
         if key in seen:
             where = wards[row.ward_id] if row.ward_id is not None else "a ward not known"
             found.append(
                 Problem(
-                    "beneficiaries",
+                    f"beneficiaries-{index}-community",
                     f"{row.community.label} in {where} is entered twice: add the numbers together in one row",
                 )
             )
@@ -294,7 +298,12 @@ def _check_spend(ret: MonitoringReturn, answers: list[Spent], completed: bool) -
                 found.append(Problem(f"spent_{number}", f"Enter what you have spent on {line.item} so far"))
             continue
         if not 0 <= answer.spent_pence <= MAX_SPENT_PENCE:
-            found.append(Problem(f"spent_{number}", f"Enter an amount between £0 and £100,000,000 for {line.item}"))
+            found.append(
+                Problem(
+                    f"spent_{number}",
+                    f"Enter the amount spent on {line.item} between £0 and {format_pence(MAX_SPENT_PENCE)}",
+                )
+            )
             continue
         checked = spend_variance(ret, line, answer.spent_pence)
         if completed and checked.needs_explanation and not answer.explanation.strip():

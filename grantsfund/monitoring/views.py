@@ -13,7 +13,7 @@ from flask_login import current_user
 from grantsfund import policy
 from grantsfund.accounts.forms import ButtonForm
 from grantsfund.agreements import services as agreements
-from grantsfund.agreements.models import Agreement
+from grantsfund.agreements.models import Agreement, AgreementStatus
 from grantsfund.common.dates import london_today
 from grantsfund.common.errors import DomainError
 from grantsfund.common.transactions import commits
@@ -47,7 +47,7 @@ def _to_return(ret: MonitoringReturn, message: str | None = None, category: str 
 def _not_editable(ret: MonitoringReturn) -> ResponseReturnValue | None:
     """Where to send the group when the return can no longer be changed: back to it, saying why."""
     status = ret.agreement.status
-    if status.value != "accepted":
+    if status is not AgreementStatus.ACCEPTED:
         return _to_return(ret, f"This grant is {status.label.lower()}: its returns can no longer be changed")
     if not ret.editable:
         return _to_return(ret, f"This return is {ret.status.label.lower()}: it cannot be changed now")
@@ -135,7 +135,9 @@ def show_return(return_id: int) -> ResponseReturnValue:
     ret = _return(return_id)
     comments = returns.officer_comments(ret)
     may_edit = (
-        policy.can(current_user, "submit_returns", ret) and ret.editable and ret.agreement.status.value == "accepted"
+        policy.can(current_user, "submit_returns", ret)
+        and ret.editable
+        and ret.agreement.status is AgreementStatus.ACCEPTED
     )
     return render_template(
         "monitoring/show_return.html",
@@ -189,12 +191,20 @@ def edit_section(return_id: int, section: str) -> ResponseReturnValue:
     form = forms.section_form(chosen, ret, prefill=request.method == "GET")
     if form.validate_on_submit():
         try:
-            returns.save_section(ret, chosen, form.answers(), completed=form.is_completed(), actor=current_actor())
+            returns.save_section(
+                ret,
+                chosen,
+                form.answers(),
+                completed=form.is_completed(),
+                expected_version=form.expected_version(),
+                actor=current_actor(),
+            )
         except returns.Incomplete as error:
             for problem in error.problems:
                 form.add_error(problem.field, problem.message)
         except DomainError as error:
             form.add_error(error.field, error.message)
+            form.set_version(ret)  # what they typed stays on the page; saving it again, after checking, is allowed
         else:
             return _to_return(ret, f"‘{chosen.heading}’ saved.", "success")
     return _section_page(ret, chosen, form, **_extras(ret, chosen, form))
@@ -225,10 +235,16 @@ def edit_evidence(return_id: int) -> ResponseReturnValue:
     if form.validate_on_submit():
         try:
             returns.save_section(
-                ret, ReturnSection.EVIDENCE, None, completed=form.is_completed(), actor=current_actor()
+                ret,
+                ReturnSection.EVIDENCE,
+                None,
+                completed=form.is_completed(),
+                expected_version=form.expected_version(),
+                actor=current_actor(),
             )
         except DomainError as error:
             form.add_error(error.field, error.message)
+            form.set_version(ret)
         else:
             return _to_return(ret, f"‘{ReturnSection.EVIDENCE.heading}’ saved.", "success")
     return _evidence_page(ret, form, forms.EvidenceForm(formdata=None))
@@ -372,7 +388,7 @@ def review_return(return_id: int) -> ResponseReturnValue:
     version = ret.latest_submission
     if ret.status is not ReturnStatus.SUBMITTED or version is None:
         return _to_return(ret, f"This return is {ret.status.label.lower()}: there is nothing to review")
-    if ret.agreement.status.value != "accepted":
+    if ret.agreement.status is not AgreementStatus.ACCEPTED:
         return _to_return(ret, f"This grant is {ret.agreement.status.label.lower()}: its returns are read-only")
     form = forms.ReviewForm()
     if form.validate_on_submit():

@@ -863,3 +863,67 @@ def test_an_accepted_variation_gives_a_return_in_progress_its_targets(bid, offic
     ]
     [changed] = factories.events("monitoring_return.targets_changed", ret)
     assert changed.after["targets"] == [[kept.indicator_id, target.target + 20], [other.id, 25]]
+
+
+def test_a_return_sent_before_a_variation_takes_its_targets_and_budgets_when_sent_back(bid, officer, round_):
+    from grantsfund.monitoring import returns
+    from grantsfund.monitoring.models import ReturnSection
+    from tests.monitoring.factories import submitted
+
+    agreement = factories.accepted(bid, officer)
+    ret = submitted(agreement, 1)
+    [kept] = ret.outcomes
+    sent_data = dict(ret.latest_submission.data)
+    budgets_before = [line.budget_pence for line in ret.spend]
+    variation = services.propose_variation(agreement, reason="Fewer sessions", actor=officer)
+    services.update_details(variation, details_of(variation, amount_pence=400_050), actor=officer)
+    planned = schedules.load_payments(variation.payments)
+    services.update_payments(variation, [planned[0], replace(planned[1], amount_pence=233_200)], actor=officer)
+    [target] = schedules.load_targets(variation.targets)
+    services.update_targets(variation, [replace(target, target=target.target - 5)], actor=officer)
+    services.offer_variation(variation, actor=officer)
+    member = factories.signatory(bid)
+    services.accept(variation, factories.acceptance(member), actor=member)
+
+    # Sent: the return and the version the council reviews stay as the group sent them.
+    assert [line.target for line in ret.outcomes] == [kept.target]
+    assert [line.budget_pence for line in ret.spend] == budgets_before
+    assert factories.events("monitoring_return.targets_changed", ret) == []
+
+    returns.request_changes(ret, comments={ReturnSection.OUTCOMES: "Check the figures"}, note="", actor=officer)
+
+    assert [(line.indicator_id, line.target, line.actual) for line in ret.outcomes] == [
+        (kept.indicator_id, target.target - 5, kept.actual)
+    ]
+    assert sum(line.budget_pence for line in ret.spend) == 400_050
+    assert ret.latest_submission.data == sent_data
+    [changed] = factories.events("monitoring_return.targets_changed", ret)
+    assert changed.after["targets"] == [[kept.indicator_id, target.target - 5]]
+    assert sum(changed.before["budgets"]) == sum(budgets_before)
+
+
+def test_a_variation_that_moves_a_returns_due_date_lets_its_reminders_go_again(bid, officer):
+    from grantsfund.monitoring import reminders
+    from grantsfund.monitoring.models import ReturnReminder
+    from tests.monitoring.factories import noon
+
+    agreement = factories.accepted(bid, officer)
+    first = agreement.periods[0]
+    old_due = first.due_on
+    assert reminders.remind(now=noon(old_due - timedelta(days=3))).due_soon == 1
+    variation = services.propose_variation(agreement, reason="More time for the first return", actor=officer)
+    periods = schedules.load_periods(variation.monitoring)
+    services.update_monitoring(
+        variation, [replace(periods[0], due_on=old_due + timedelta(days=28)), *periods[1:]], actor=officer
+    )
+    services.offer_variation(variation, actor=officer)
+    member = factories.signatory(bid)
+    services.accept(variation, factories.acceptance(member), actor=member)
+
+    assert first.due_on == old_due + timedelta(days=28)
+    assert db.session.scalars(select(ReturnReminder).where(ReturnReminder.period_id == first.id)).all() == []
+    [event] = events("agreement.variation_accepted", agreement)
+    assert event.after["reminders_reset"] == [1]
+    assert reminders.remind(now=noon(first.due_on - timedelta(days=3))).due_soon == 1
+    [again] = queued_emails(template="monitoring/due_soon", to=bid.organisation.contact_email)[-1:]
+    assert again.context["due_on"] == format_date(first.due_on)

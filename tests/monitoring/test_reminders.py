@@ -4,16 +4,17 @@ waiting on it, which accepting the return releases."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
 from grantsfund.agreements import termination
-from grantsfund.common.dates import format_date, london_today
+from grantsfund.common.dates import format_date, london_to_utc, london_today
 from grantsfund.common.errors import DomainError
 from grantsfund.monitoring import reminders, returns
 from grantsfund.monitoring.models import ReminderKind, ReturnSection
 from grantsfund.notifications.rendering import render_email
+from grantsfund.payments import holds
 from grantsfund.payments import services as payments
 from grantsfund.payments.models import InstalmentStatus
 from tests.agreements.factories import events, finance_actor
@@ -89,7 +90,11 @@ def test_a_return_sent_back_for_changes_is_reminded_with_a_link_to_it(unmoved, o
     assert (email.context["return_id"], email.context["started"], email.context["days"]) == (ret.id, True, 2)
     rendered = render_email("monitoring/overdue", email.context)
     assert rendered.subject == f"Your monitoring return is overdue: {unmoved.reference}"
-    assert f"was due on {format_date(period.due_on)}. We asked you to change some things in it" in rendered.text
+    assert (
+        f"We asked you to change some things in the return for period 1 for {unmoved.reference}"
+        f" ({unmoved.application.title}) and send it again by {format_date(period.due_on)}."
+        " We have not received it again yet." in rendered.text
+    )
     assert "we have not received it" not in rendered.text
     assert "Please make the changes and send it again as soon as you can" in rendered.text
     assert "Change your return" in rendered.html
@@ -188,3 +193,91 @@ def test_a_late_return_the_group_has_sent_holds_nothing_before_its_date_and_says
     # On its date it is held, saying what it waits for.
     assert reminders.remind(now=noon(waiting.due_on)).held == 1
     assert waiting.hold_reason == "Waiting for the council to review the return for period 1, which the group has sent"
+
+
+def test_a_return_sent_on_time_and_sent_back_late_is_not_overdue_until_its_resubmission_date(unmoved, officer):
+    period = period_of(unmoved, 1)
+    waiting = payments.instalments_for(unmoved)[1]
+    waiting.due_on = period.due_on + timedelta(days=90)  # paid well after: only a late return holds it before
+    ret = submitted(unmoved, 1, now=noon(period.due_on - timedelta(days=1)))  # on time
+    asked = period.due_on + timedelta(days=5)  # the officer reviews it after the due date
+    returns.request_changes(ret, comments={ReturnSection.RISKS: "Say more"}, note="", actor=officer, now=noon(asked))
+    resubmit_by = asked + timedelta(days=14)  # RESUBMIT_DAYS
+
+    next_day = noon(asked + timedelta(days=1))
+    assert reminders.remind(now=next_day) == reminders.Summary(due_soon=1, overdue=0, held=0)
+    [due_soon, _] = sent("due_soon")
+    assert (due_soon.context["due_on"], due_soon.context["days"]) == (format_date(resubmit_by), 13)
+    assert not returns.period_status(period, ret, asked + timedelta(days=1)).overdue
+    board = returns.queue(now=next_day)
+    assert board.overdue_count == 0
+    assert [(item.period, item.send_by, item.days) for item in board.due_soon] == [(period, resubmit_by, 13)]
+
+    # Still in time on the resubmission date itself.
+    assert reminders.remind(now=noon(resubmit_by)) == reminders.Summary(due_soon=0, overdue=0, held=0)
+    assert waiting.status is InstalmentStatus.DUE
+
+    day_after = noon(resubmit_by + timedelta(days=1))
+    assert reminders.remind(now=day_after) == reminders.Summary(due_soon=0, overdue=1, held=1)
+    [overdue, _] = sent("overdue")
+    assert (overdue.context["due_on"], overdue.context["days"]) == (format_date(resubmit_by), 1)
+    assert f"send it again by {format_date(resubmit_by)}" in render_email("monitoring/overdue", overdue.context).text
+    assert returns.period_status(period, ret, resubmit_by + timedelta(days=1)).overdue
+    [late] = returns.queue(now=day_after).overdue
+    assert (late.send_by, late.days) == (resubmit_by, 1)
+    assert waiting.hold_reason == (
+        "Waiting for the group to make the changes the council asked for in the return for period 1 and send it"
+        f" again (overdue since {format_date(resubmit_by)})"
+    )
+
+
+def test_the_resubmission_date_counts_from_the_london_day_the_changes_were_asked_for(unmoved, officer):
+    period = period_of(unmoved, 1)
+    waiting = payments.instalments_for(unmoved)[1]
+    waiting.due_on = period.due_on + timedelta(days=90)
+    ret = submitted(unmoved, 1, now=noon(period.due_on))
+    asked = period.due_on + timedelta(days=1)
+    # 00:30 in London is still the evening before in UTC: the London day is what counts.
+    returns.request_changes(
+        ret,
+        comments={ReturnSection.RISKS: "Say more"},
+        note="",
+        actor=officer,
+        now=london_to_utc(asked, time(0, 30)),
+    )
+    resubmit_by = asked + timedelta(days=14)
+    assert ret.resubmit_by == resubmit_by
+    assert holds.hold_waiting(now=london_to_utc(resubmit_by, time(23, 30))) == 0
+    assert holds.hold_waiting(now=london_to_utc(resubmit_by + timedelta(days=1), time(0, 30))) == 1
+
+
+def test_sending_a_return_back_rewrites_the_reason_its_payment_is_held(unmoved, officer):
+    period = period_of(unmoved, 1)
+    waiting = payments.instalments_for(unmoved)[1]
+    waiting.due_on = period.due_on
+    ret = submitted(unmoved, 1, now=noon(period.due_on - timedelta(days=1)))
+    assert reminders.remind(now=noon(period.due_on)).held == 1
+    assert waiting.hold_reason == "Waiting for the council to review the return for period 1, which the group has sent"
+
+    asked = period.due_on + timedelta(days=2)
+    returns.request_changes(ret, comments={ReturnSection.RISKS: "Say more"}, note="", actor=officer, now=noon(asked))
+
+    reason = (
+        "Waiting for the group to make the changes the council asked for in the return for period 1 and send it"
+        f" again (due {format_date(asked + timedelta(days=14))})"
+    )
+    assert (waiting.status, waiting.hold_reason) == (InstalmentStatus.HELD, reason)
+    [changed] = events("payment.hold_reason_changed", waiting)
+    assert changed.before["reason"].startswith("Waiting for the council to review")
+    assert changed.after["reason"] == reason
+
+
+def test_the_held_email_tells_a_group_that_has_sent_its_return_it_need_do_nothing(unmoved):
+    period = period_of(unmoved, 1)
+    payments.instalments_for(unmoved)[1].due_on = period.due_on
+    submitted(unmoved, 1, now=noon(period.due_on - timedelta(days=1)))
+    reminders.remind(now=noon(period.due_on))
+    [held, _] = queued_emails(template="payments/held")
+    text = render_email("payments/held", held.context).text
+    assert "Why: Waiting for the council to review the return for period 1, which the group has sent" in text
+    assert "If you have sent it and are waiting for us to review it, you do not need to do anything" in text

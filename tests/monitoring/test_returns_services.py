@@ -440,6 +440,10 @@ def test_evidence_is_checked_like_a_document_and_removed_only_until_it_is_sent(
     with pytest.raises(DomainError, match="photo.png was sent with version 1 of the return, so it is kept with it"):
         returns.remove_evidence(kept, actor=member)
     assert first.submissions[0].data["evidence"][0]["id"] == kept.id
+    monkeypatch.setattr(returns, "MAX_EVIDENCE", 1)
+    with pytest.raises(DomainError, match="at most 1 files: remove one added since the return was last sent") as full:
+        returns.add_evidence(first, filename="register.png", data=PNG, description="The register", actor=member)
+    assert full.value.field == "file"
 
 
 # Ended grants --------------------------------------------------------------------------------------------------
@@ -463,3 +467,29 @@ def test_returns_of_a_grant_that_has_ended_are_read_only(unmoved, first, officer
     with pytest.raises(InvalidTransition):
         returns.submit(first, actor=member_of(unmoved))
     assert first.status is ReturnStatus.IN_PROGRESS
+
+
+@pytest.mark.parametrize("issuer", ["disabled", "gone"])
+def test_a_return_sent_when_the_issuing_officer_cannot_hear_goes_to_every_active_grants_officer(
+    unmoved, first, make_user, issuer
+):
+    from grantsfund.accounts.models import Role
+    from grantsfund.common.dates import utcnow
+
+    other = make_user(roles={Role.GRANTS_OFFICER}, full_name="Another Officer")
+    finance = make_user(roles={Role.FINANCE_OFFICER})
+    away = make_user(roles={Role.GRANTS_OFFICER}, full_name="Away Officer")
+    away.disabled_at = utcnow()
+    issuing = unmoved.issued_by
+    if issuer == "disabled":
+        issuing.disabled_at = utcnow()
+    else:
+        unmoved.issued_by = None
+    filled(first)
+    returns.submit(first, actor=member_of(unmoved))
+
+    told = {email.recipient for email in queued_emails(template="monitoring/submitted")}
+    assert other.email in told
+    assert away.email not in told
+    assert finance.email not in told
+    assert (issuing.email in told) is (issuer == "gone")  # an issuer merely unlinked is still an active officer

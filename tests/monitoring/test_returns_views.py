@@ -96,7 +96,7 @@ def test_the_group_fills_in_each_section_with_errors_shown_and_its_input_kept(ap
     people = section_url(ret, "beneficiaries")
     row = {"beneficiaries-0-community": "newcomers", "beneficiaries-0-ward": str(ward.id), "completed": "yes"}
     response = applicant_client.submit(people, {**row, "beneficiaries-0-people": "twelve"})
-    assert error_messages(response) == ["Enter the number of people as a whole number, like 1"]
+    assert error_messages(response) == ["Enter the number of people in row 1 as a whole number, like 1"]
     assert value(response, "beneficiaries-0-people") == "twelve"
     response = applicant_client.submit(people, {"completed": "yes"})
     assert error_messages(response) == ["Enter the people who took part, by community and ward"]
@@ -299,7 +299,7 @@ def test_a_member_of_another_group_cannot_start_or_change_this_groups_return(app
 @pytest.mark.parametrize(
     ("section", "fields"),
     [
-        ("progress", ["progress", "completed"]),
+        ("progress", ["progress", "completed", "version"]),
         (
             "beneficiaries",
             [
@@ -308,13 +308,14 @@ def test_a_member_of_another_group_cannot_start_or_change_this_groups_return(app
                 "beneficiaries-0-people",
                 "beneficiaries-40-people",
                 "completed",
+                "version",
             ],
         ),
-        ("outcomes", ["actual_1", "outcome_comment_1", "actual_2", "completed"]),
-        ("spend", ["spent_1", "explanation_1", "spent_2", "completed"]),
+        ("outcomes", ["actual_1", "outcome_comment_1", "actual_2", "completed", "version"]),
+        ("spend", ["spent_1", "explanation_1", "spent_2", "completed", "version"]),
         ("story", ["story_title", "story", "story_consent", "story_consent_note", "completed"]),
         ("activities", ["added-0-description", "added-0-comment", "added-11-description", "completed"]),
-        ("evidence", ["completed"]),
+        ("evidence", ["completed", "version"]),
         ("evidence/upload", ["description", "file"]),
     ],
 )

@@ -119,7 +119,10 @@ def test_an_officer_asks_for_changes_the_group_resubmits_and_the_officer_accepts
     )
     assert ret.status is ReturnStatus.CHANGES_REQUESTED
     seen_by_officer = page(officer_client.get(f"/monitoring/returns/{ret.id}")).select_one("main").get_text(" ")
-    assert "The group is changing the return and will send it again" in " ".join(seen_by_officer.split())
+    send_by = format_date(ret.period.send_by(ret.resubmit_by))
+    assert f"The group is changing the return and has until {send_by} to send it again" in " ".join(
+        seen_by_officer.split()
+    )
     assert "has not sent" not in seen_by_officer
     [email, _] = queued_emails(template="monitoring/changes_requested")
     text = render_email("monitoring/changes_requested", email.context).text
@@ -129,6 +132,9 @@ def test_an_officer_asks_for_changes_the_group_resubmits_and_the_officer_accepts
     # The group sees the comment on its task list and on the section, changes it and sends it again.
     shown = applicant_client.get(f"/monitoring/returns/{ret.id}")
     assert "Nearly there." in flash(shown)
+    assert f"then send the return again by {send_by}." in page(shown).get_text(" ", strip=True)
+    listed = table(applicant_client.get(f"/monitoring/agreements/{grant.id}"), "#returns")
+    assert listed[0][2] == f"{format_date(ret.period.due_on)} Send again by {send_by}"
     assert tasks(shown)["Spending"] == "Changes requested"
     hint = page(shown).select_one(".govuk-task-list__hint").get_text(strip=True)
     assert hint == "Grants officer’s comment: Is a receipt missing for item 2?"
@@ -268,3 +274,27 @@ def test_an_officer_in_the_group_cannot_review_its_return_or_judge_its_plan_or_c
     plan = sustainability.plan_for(grant)
     assert client.get(f"/sustainability/plans/{plan.id}/review").status_code == 403
     assert client.get(f"/grants/{grant.id}/close").status_code == 403
+
+
+def sent_back_late(grant, officer):
+    """The group sent period 1's return on time; the officer asked for changes three days after it was due."""
+    period = period_of(grant, 1)
+    running(grant, days_in=(period.due_on - period.starts_on).days + 3)
+    ret = submitted(grant, now=noon(period.due_on - timedelta(days=1)))
+    returns.request_changes(ret, comments={ReturnSection.RISKS: "Say more"}, note="", actor=officer)
+    return ret
+
+
+def test_a_return_sent_back_after_its_due_date_is_not_overdue_to_the_group(applicant_client, grant, officer):
+    sent_back_late(grant, officer)
+    shown = applicant_client.get(f"/monitoring/agreements/{grant.id}")
+    assert table(shown, "#returns")[0][3] == "Changes requested"
+    assert page(shown).select_one("#returns .govuk-tag--red") is None
+
+
+def test_the_officers_list_gives_a_return_sent_back_late_its_resubmission_date(officer_client, grant, officer):
+    sent_back_late(grant, officer)
+    shown = officer_client.get("/monitoring")
+    assert page(shown).select_one("#overdue-table") is None
+    [row] = table(shown, "#due-soon-table")
+    assert row[2:] == [format_date(london_today() + timedelta(days=14)), "14", "Changes requested"]

@@ -293,8 +293,8 @@ def test_the_hold_command_holds_an_instalment_whose_return_is_overdue(app, grant
     )
     [email] = queued_emails(template="payments/held", to=grant.organisation.contact_email)
     text = render_email("payments/held", email.context).text
-    assert "send the return (or finish it, if you have started it)" in text
-    assert "The payment is released once the return for that period is accepted" in text
+    assert "If you have not sent the return yet, send it (or finish it, if you have started it)." in text
+    assert "it is released once the council accepts that return" in text
     support = app.config["SUPPORT_EMAIL"]
     assert f"or anything here is wrong, contact the grants team at {support}." in text
     assert f"/monitoring/agreements/{grant.id}" in text  # where the group sends its returns
