@@ -25,6 +25,8 @@ def import_command(path: Path) -> None:
     report = load(path)
     db.session.commit()
     click.echo(report.summary())
+    for reason in report.kept_because:
+        click.echo(f"  {reason}")
     for reason in report.rejected:
         click.echo(f"  {reason}", err=True)
 

@@ -18,6 +18,7 @@ from flask import current_app
 from sqlalchemy import func, literal, or_, select
 
 from grantsfund.audit import services as audit
+from grantsfund.audit.models import AuditEvent
 from grantsfund.common.actor import Actor
 from grantsfund.common.dates import add_months, london_today, utcnow
 from grantsfund.common.errors import DomainError
@@ -50,6 +51,8 @@ STATUS_WORDS = {status.value: status for status in ProgrammeStatus} | {"round-ba
 HOST = re.compile(r"^(?:https?://)?([a-z0-9-]+(?:\.[a-z0-9-]+)+)(/\S*)?$", re.IGNORECASE)
 SOURCE_DATE = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?$")
 MAX_NAME = 200
+MAX_AREA = 200
+MAX_LINK = 500  # the source and web addresses
 # The columns a row cannot do without; a file missing one is refused whole.
 REQUIRED_COLUMNS = ("funder", "programme", "geography", "status", "source_date")
 
@@ -127,10 +130,6 @@ def find_funder(name: str) -> Funder | None:
     return db.session.scalar(select(Funder).where(func.lower(Funder.name) == func.lower(literal(name.strip()))))
 
 
-def list_funders() -> list[Funder]:
-    return list(db.session.scalars(select(Funder).order_by(func.lower(Funder.name))))
-
-
 # Changing --------------------------------------------------------------------------------------------------
 
 
@@ -139,7 +138,7 @@ WEB_ADDRESS = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
 
 def _check_link(address: str, *, field: str) -> None:
     """Links go into letters and pages, so only web addresses: never javascript: or anything else."""
-    if address and (len(address) > 500 or not WEB_ADDRESS.match(address)):
+    if address and (len(address) > MAX_LINK or not WEB_ADDRESS.match(address)):
         raise DomainError("Enter a web address starting https://, like https://www.example.org", field=field)
 
 
@@ -196,6 +195,7 @@ def _check_programme(funder: Funder, details: ProgrammeDetails, programme: Progr
         raise DomainError("The smallest grant must not be more than the largest", field="min_award")
     if _out_of_order(details.min_income_pence, details.max_income_pence):
         raise DomainError("The lowest income must not be more than the highest", field="min_income")
+    _check_bounds(details)
     if details.reach is not Reach.LOCAL and not details.area.strip():
         raise DomainError("Enter the area the programme covers, like England or Yorkshire and the Humber", field="area")
     if details.reach is Reach.NATIONAL and details.area.strip().casefold() not in NATIONS:
@@ -205,6 +205,16 @@ def _check_programme(funder: Funder, details: ProgrammeDetails, programme: Progr
     unknown = set(details.legal_forms) - {form.value for form in LegalForm}
     if unknown:
         raise DomainError("Choose kinds of group from the list", field="legal_forms")
+
+
+def _check_bounds(details: ProgrammeDetails) -> None:
+    """What the columns can hold, and no check dated after today."""
+    if details.last_verified_on > london_today():
+        raise DomainError("The date it was checked must be today or in the past", field="last_verified_on")
+    if len(details.area) > MAX_AREA:
+        raise DomainError(f"Enter an area of {MAX_AREA} characters or fewer", field="area")
+    if len(details.source) > MAX_LINK:
+        raise DomainError(f"Enter a source of {MAX_LINK} characters or fewer", field="source")
 
 
 def _out_of_order(low: int | None, high: int | None) -> bool:
@@ -314,14 +324,18 @@ class ImportReport:
     added: int = 0
     updated: int = 0
     unchanged: int = 0
-    # Entries checked in the service more recently than the file's row, left as they are.
-    kept: int = 0
+    # Entries an officer checked, changed or closed since the file's row was written, left as they are: why, by line.
+    kept_because: list[str] = field(default_factory=list)
     rejected: list[str] = field(default_factory=list)
+
+    @property
+    def kept(self) -> int:
+        return len(self.kept_because)
 
     def summary(self) -> str:
         return (
             f"Funders: {self.added} added, {self.updated} updated, {self.unchanged} unchanged, "
-            f"{self.kept} kept (checked more recently than the file), {len(self.rejected)} rejected."
+            f"{self.kept} kept as an officer left them, {len(self.rejected)} rejected."
         )
 
 
@@ -338,7 +352,9 @@ def import_rows(rows: Iterable[Mapping[str, str | None]], *, actor: Actor, now: 
             funder_details, details = _read_row(row)
             # A row refused half way (its funder added, its programme not) leaves nothing behind.
             with db.session.begin_nested():
-                _import_one(funder_details, details, report, actor=actor, now=now)
+                kept_because = _import_one(funder_details, details, report, actor=actor, now=now)
+            if kept_because:
+                report.kept_because.append(f"line {line}: {kept_because}")
         except (RowError, DomainError) as error:
             report.rejected.append(f"line {line}: {error}")
     db.session.flush()
@@ -347,7 +363,8 @@ def import_rows(rows: Iterable[Mapping[str, str | None]], *, actor: Actor, now: 
 
 def _import_one(
     funder_details: FunderDetails, details: ProgrammeDetails, report: ImportReport, *, actor: Actor, now: datetime
-) -> None:
+) -> str:
+    """Import one row; why the entry was kept as an officer left it, or "" if it was not."""
     funder = find_funder(funder_details.name)
     if funder is None:
         funder = create_funder(funder_details, actor=actor, now=now)
@@ -355,13 +372,48 @@ def _import_one(
     if programme is None:
         create_programme(funder, details, actor=actor, now=now)
         report.added += 1
-    elif programme.last_verified_on > details.last_verified_on:
-        # Someone checked the entry since the file's row was written: what they found stands.
-        report.kept += 1
-    elif update_programme(programme, details, actor=actor, now=now):
-        report.updated += 1
-    else:
+    elif _same(programme, details):
         report.unchanged += 1
+    elif kept_because := _kept_because(programme, details):
+        return kept_because
+    else:
+        update_programme(programme, details, actor=actor, now=now)
+        report.updated += 1
+    return ""
+
+
+def _same(programme: Programme, details: ProgrammeDetails) -> bool:
+    """Whether saving the row would change nothing (names and tags as `_apply` tidies them)."""
+    wards = sorted(set(details.ward_ids)) if details.reach is Reach.LOCAL else []
+    wanted = asdict(details) | {"name": details.name.strip(), "themes": _tags(details.themes), "ward_ids": wards}
+    return wanted == _snapshot(programme)
+
+
+def _kept_because(programme: Programme, details: ProgrammeDetails) -> str:
+    """Why what an officer found stands against the file's row, or "" if the row may update the entry."""
+    written = details.last_verified_on
+    if programme.last_verified_on > written:
+        return f"kept: checked on {programme.last_verified_on.isoformat()}, after the file's {written.isoformat()}"
+    if not _officer_changed_last(programme):
+        return ""
+    changed_on = london_today(programme.updated_at)
+    closing = programme.status is ProgrammeStatus.CLOSED and details.status is not ProgrammeStatus.CLOSED
+    if closing and written <= changed_on:
+        return f"kept closed: an officer closed it on {changed_on.isoformat()}, after the file's {written.isoformat()}"
+    if programme.last_verified_on == written:
+        return f"kept: an officer changed it on {changed_on.isoformat()}, and the file's row is no newer"
+    return ""
+
+
+def _officer_changed_last(programme: Programme) -> bool:
+    """Whether the entry's last change was a person's rather than an import's."""
+    actor_id = db.session.scalar(
+        select(AuditEvent.actor_id)
+        .where(AuditEvent.object_type == "funder_programme", AuditEvent.object_id == str(programme.id))
+        .order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc())
+        .limit(1)
+    )
+    return actor_id is not None
 
 
 def _cell(row: Mapping[str, str | None], name: str) -> str:
@@ -374,6 +426,10 @@ def _read_row(row: Mapping[str, str | None]) -> tuple[FunderDetails, ProgrammeDe
         raise RowError("a row needs a funder and a programme")
     if len(funder) > MAX_NAME or len(name) > MAX_NAME:
         raise RowError(f"names must be {MAX_NAME} characters or fewer")
+    # A value too long for its column would fail the whole import on PostgreSQL, so the row is refused here.
+    for column, most in (("geography", MAX_AREA), ("source", MAX_LINK), ("website", MAX_LINK)):
+        if len(_cell(row, column)) > most:
+            raise RowError(f"{column} must be {most} characters or fewer")
     reach, area = _geography(_cell(row, "geography"))
     source = _cell(row, "source")
     source_url = _url(source)
@@ -425,9 +481,12 @@ def _source_date(text: str) -> date:
         raise RowError(f"source_date {text!r} is not a year, year-month or date (2024, 2024-05, 2024-05-31)")
     year, month, day = (int(part) if part else 1 for part in found.groups())
     try:
-        return date(year, month, day)
+        checked = date(year, month, day)
     except ValueError:
         raise RowError(f"source_date {text!r} is not a real date") from None
+    if checked > london_today():
+        raise RowError(f"source_date {text!r} is in the future: give the date the entry was last checked")
+    return checked
 
 
 def _deadline(text: str) -> date | None:

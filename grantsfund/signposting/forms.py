@@ -199,6 +199,7 @@ class SendForm(BaseForm):
         description="It comes first in the letter: what the panel liked, and anything to try before applying again.",
     )
     submit = SubmitField("Send the letter", widget=GovSubmitInput())
+    save = SubmitField("Save the note", widget=GovSubmitInput())
 
 
 class OutcomeForm(BaseForm):

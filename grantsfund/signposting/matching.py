@@ -15,7 +15,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from grantsfund.applications.models import Application, Community
+from grantsfund.applications.models import Application
 from grantsfund.common.dates import format_date
 from grantsfund.common.money import format_pence
 from grantsfund.organisations.models import LegalForm
@@ -45,8 +45,8 @@ class Topic(enum.StrEnum):
     INCOME = "income"
 
 
-# A programme that does not fit on one of these cannot fund the group at all.
-DEAL_BREAKERS = frozenset({Topic.KIND, Topic.AREA, Topic.INCOME})
+# A programme that does not fit on one of these cannot fund the group at all; each as an officer's list names it.
+DEAL_BREAKERS: dict[Topic, str] = {Topic.KIND: "kind of group", Topic.AREA: "area", Topic.INCOME: "income"}
 
 
 @dataclass(frozen=True)
@@ -100,16 +100,8 @@ class Match:
         return _shared_tags(self.programme.themes, self.interests)
 
     @property
-    def fits(self) -> tuple[Reason, ...]:
-        return tuple(reason for reason in self.reasons if reason.fits is True)
-
-    @property
     def misfits(self) -> tuple[Reason, ...]:
         return tuple(reason for reason in self.reasons if reason.fits is False)
-
-    @property
-    def unknowns(self) -> tuple[Reason, ...]:
-        return tuple(reason for reason in self.reasons if reason.fits is None)
 
     def rank(self) -> tuple[Any, ...]:
         amount, timing = self.reason(Topic.AMOUNT), self.reason(Topic.TIMING)
@@ -150,7 +142,7 @@ def profile_for(application: Application) -> Profile:
     wards = application.wards or [organisation.ward]
     interests = {theme.name for theme in application.themes}
     interests |= {outcome.indicator.domain for outcome in application.outcomes}
-    interests |= {Community(value).label for value in application.communities}
+    interests |= {community.label for community in application.community_values}
     return Profile(
         legal_form=organisation.legal_form,
         income_pence=organisation.annual_income_pence,
@@ -207,7 +199,8 @@ def _themes(programme: Programme, profile: Profile) -> Reason:
 def _kind(programme: Programme, profile: Profile) -> Reason:
     label = profile.legal_form.label
     if not programme.legal_forms:
-        return Reason(Topic.KIND, True, "Open to any kind of group")
+        # An empty list is missing data, not a promise: the directory does not say who may apply.
+        return Reason(Topic.KIND, None, "Check who can apply on the funder's website")
     if profile.legal_form.value in programme.legal_forms:
         return Reason(Topic.KIND, True, f"Open to your kind of group ({label})")
     allowed = [LegalForm(value).label for value in programme.legal_forms]
@@ -253,7 +246,7 @@ def _area(programme: Programme, profile: Profile, place: Place) -> Reason:
     if programme.reach is Reach.REGIONAL:
         if not place.region:
             return Reason(Topic.AREA, None, f"Works in {area}: check it covers yours")
-        if area.casefold() == place.region.casefold():
+        if same_place(area, place.region):
             return Reason(Topic.AREA, True, f"Works in {area}, where your group is")
         return Reason(Topic.AREA, False, f"Works in {area} only")
     if not programme.wards:
@@ -265,6 +258,15 @@ def _area(programme: Programme, profile: Profile, place: Place) -> Reason:
     return Reason(Topic.AREA, False, f"Works only in {_listed([ward.name for ward in programme.wards])}")
 
 
+def same_place(one: str, other: str) -> bool:
+    """Whether two names are the same area however typed: "Yorkshire & the Humber" is "yorkshire and the humber"."""
+    return _place_words(one) == _place_words(other)
+
+
+def _place_words(name: str) -> list[str]:
+    return name.casefold().replace("&", " and ").split()
+
+
 def _timing(programme: Programme, today: date) -> Reason:
     deadline = programme.next_deadline
     match programme.status:
@@ -272,6 +274,9 @@ def _timing(programme: Programme, today: date) -> Reason:
             return Reason(Topic.TIMING, False, "Closed to new applications")
         case ProgrammeStatus.ROLLING:
             return Reason(Topic.TIMING, True, "Takes applications at any time")
+        case ProgrammeStatus.ROUND_BASED if deadline is not None and deadline >= today:
+            # A round may not be open yet: the deadline is all we know.
+            return Reason(Topic.TIMING, True, f"Next deadline: {format_date(deadline)}")
         case _ if deadline is not None and deadline >= today:
             return Reason(Topic.TIMING, True, f"Open now: the next deadline is {format_date(deadline)}")
         case ProgrammeStatus.OPEN if deadline is None:

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from grantsfund.applications.models import Application
+from grantsfund.common.downloads import safe_cell
 from grantsfund.common.money import plain_pounds
 from grantsfund.extensions import db
 from grantsfund.signposting.models import Signpost, SignpostOutcome, SignpostStatus, Suggestion
@@ -32,6 +33,7 @@ HEADINGS = [
 @dataclass
 class Tally:
     name: str
+    # Organisations, not bids: a group signposted in two rounds is one group.
     groups: set[int] = field(default_factory=set)
     suggested: int = 0
     applied: int = 0
@@ -40,7 +42,7 @@ class Tally:
     raised_pence: int = 0
 
     def add(self, suggestion: Suggestion) -> None:
-        self.groups.add(suggestion.signpost_id)
+        self.groups.add(suggestion.signpost.application.organisation_id)
         self.suggested += 1
         outcome = suggestion.outcome
         if outcome is not None and outcome.applied:
@@ -79,7 +81,7 @@ class Report:
             for tally in tallies:
                 rate = "" if tally.success_rate is None else str(tally.success_rate)
                 counts = (tally.signposted, tally.suggested, tally.applied, tally.funded, tally.unsuccessful)
-                yield [by, tally.name, *map(str, counts), rate, plain_pounds(tally.raised_pence)]
+                yield [by, safe_cell(tally.name), *map(str, counts), rate, plain_pounds(tally.raised_pence)]
 
 
 def _tally(

@@ -21,7 +21,16 @@ from grantsfund.common.errors import DomainError
 from grantsfund.extensions import db
 from grantsfund.notifications.services import queue_email
 from grantsfund.signposting import directory
-from grantsfund.signposting.matching import Match, Place, evaluate, profile_for, suggest
+from grantsfund.signposting.matching import (
+    DEAL_BREAKERS,
+    Match,
+    Place,
+    Reason,
+    Topic,
+    evaluate,
+    profile_for,
+    suggest,
+)
 from grantsfund.signposting.models import (
     Programme,
     ProgrammeStatus,
@@ -118,6 +127,8 @@ def get_suggestion(signpost: Signpost, suggestion_id: int) -> Suggestion | None:
 def start(application: Application, *, actor: Actor, now: datetime | None = None) -> Signpost:
     """Begin a signpost with the matching's suggestions, or return the one already begun."""
     now = now or utcnow()
+    # Two officers starting at once queue here, so the second finds the first's signpost instead of failing.
+    applications.lock(application)
     existing = signpost_for(application)
     if existing is not None:
         return existing
@@ -144,7 +155,15 @@ def _reasons(match: Match) -> list[dict[str, object]]:
     return [reason.as_dict() for reason in match.reasons]
 
 
+def _lock(signpost: Signpost) -> None:
+    """Re-read the signpost under a row lock (PostgreSQL), so a double click or two officers queue: whoever waited
+    sees the letter already sent rather than sending it again."""
+    db.session.refresh(signpost, attribute_names=["status", "note", "sent_at", "sent_by_id"], with_for_update=True)
+    db.session.expire(signpost, ["suggestions"])
+
+
 def _require_draft(signpost: Signpost) -> None:
+    _lock(signpost)
     if signpost.is_sent:
         raise DomainError("The letter has been sent, so its funders cannot change")
 
@@ -187,6 +206,8 @@ def add(signpost: Signpost, programme: Programme, *, actor: Actor, now: datetime
 def remove(suggestion: Suggestion, *, actor: Actor, now: datetime | None = None) -> None:
     signpost = suggestion.signpost
     _require_draft(signpost)
+    if suggestion not in signpost.suggestions:  # a double click: the first removed it
+        raise DomainError(f"{suggestion.programme.title} is not on the list")
     signpost.suggestions.remove(suggestion)
     audit.record(
         actor=actor,
@@ -198,23 +219,71 @@ def remove(suggestion: Suggestion, *, actor: Actor, now: datetime | None = None)
     db.session.flush()
 
 
+def current_matches(signpost: Signpost, *, now: datetime | None = None) -> dict[int, Match]:
+    """How each funder on the signpost compares with the group as the directory stands now, by suggestion id:
+    what the letter will say if it is sent now."""
+    profile, where, today = profile_for(signpost.application), place(), london_today(now)
+    return {suggestion.id: evaluate(suggestion.programme, profile, where, today) for suggestion in signpost.suggestions}
+
+
+def _ruled_out(reasons: Iterable[Reason]) -> bool:
+    return any(reason.fits is False and reason.topic in DEAL_BREAKERS for reason in reasons)
+
+
+def _ruled_out_since(suggestion: Suggestion, match: Match) -> bool:
+    """The programme could fund the group when it went on the list and cannot now. One an officer added knowing
+    it did not fit stays their call."""
+    then = [Reason(Topic(reason["topic"]), reason["fits"], reason["text"]) for reason in suggestion.reasons]
+    return _ruled_out(match.reasons) and not _ruled_out(then)
+
+
+def save_note(signpost: Signpost, *, note: str, actor: Actor, now: datetime | None = None) -> None:
+    """Keep the officer's note on the draft while they change its funders."""
+    note = note.strip()
+    _require_draft(signpost)
+    _check_note(note)
+    if note == signpost.note:
+        return
+    audit.record(
+        actor=actor,
+        action="signpost.note_saved",
+        obj=signpost,
+        before={"note": signpost.note},
+        after={"note": note},
+        now=now or utcnow(),
+    )
+    signpost.note = note
+    db.session.flush()
+
+
+def _check_note(note: str) -> None:
+    if len(note) > MAX_NOTE:
+        raise DomainError(f"Enter a note of {MAX_NOTE:,} characters or fewer", field="note")
+
+
 def send(signpost: Signpost, *, note: str, actor: Actor, now: datetime | None = None) -> int:
     """Send the letter to the group's addresses; returns how many emails were queued."""
     now = now or utcnow()
     note = note.strip()
     _require_draft(signpost)
-    if len(note) > MAX_NOTE:
-        raise DomainError(f"Enter a note of {MAX_NOTE:,} characters or fewer", field="note")
+    _check_note(note)
     if not signpost.suggestions:
-        raise DomainError("Add at least one funder before sending the letter", field="note")
+        raise DomainError("Add at least one funder before sending the letter", field="funders")
     closed = [s.programme.title for s in signpost.suggestions if s.programme.status is ProgrammeStatus.CLOSED]
     if closed:
-        raise DomainError(f"{'; '.join(closed)} closed since it was suggested: remove it first", field="note")
+        raise DomainError(f"{'; '.join(closed)} closed since it was suggested: remove it first", field="funders")
+    matches = current_matches(signpost, now=now)
+    ruled_out = [s.programme.title for s in signpost.suggestions if _ruled_out_since(s, matches[s.id])]
+    if ruled_out:
+        raise DomainError(
+            f"{'; '.join(ruled_out)} can no longer fund this group since it was suggested: remove it first",
+            field="funders",
+        )
     application = signpost.application
-    profile, where, today = profile_for(application), place(), london_today(now)
+    today = london_today(now)
     for suggestion in signpost.suggestions:
         # The letter gives the reasons as the directory stands today.
-        suggestion.reasons = _reasons(evaluate(suggestion.programme, profile, where, today))
+        suggestion.reasons = _reasons(matches[suggestion.id])
     signpost.note = note
     signpost.status = SignpostStatus.SENT
     signpost.sent_at = now
@@ -277,6 +346,8 @@ def record_outcome(
 ) -> None:
     now = now or utcnow()
     note = note.strip()
+    _lock(suggestion.signpost)
+    db.session.refresh(suggestion)
     if not suggestion.signpost.is_sent:
         raise DomainError("Outcomes are recorded once the letter has been sent")
     # A negative amount would break the table's check at flush time instead of being refused here.

@@ -19,7 +19,7 @@ from grantsfund.organisations import services as organisations
 from grantsfund.organisations.models import LegalForm
 from grantsfund.rounds import queries as rounds
 from grantsfund.signposting import directory, forms, report, signposts
-from grantsfund.signposting.matching import Match, Topic
+from grantsfund.signposting.matching import DEAL_BREAKERS, Match
 from grantsfund.signposting.models import Funder, Programme, ProgrammeStatus, Signpost, Suggestion
 
 bp = Blueprint("signposting", __name__)
@@ -231,7 +231,11 @@ def start_signpost(application_id: int) -> ResponseReturnValue:
 
 
 def _review(
-    signpost: Signpost, *, send_form: forms.SendForm | None = None, add_form: forms.AddProgrammeForm | None = None
+    signpost: Signpost,
+    *,
+    send_form: forms.SendForm | None = None,
+    add_form: forms.AddProgrammeForm | None = None,
+    funders_error: str = "",
 ) -> ResponseReturnValue:
     return render_template(
         "signposting/show_signpost.html",
@@ -241,6 +245,9 @@ def _review(
         add_form=add_form or forms.AddProgrammeForm(formdata=None, choices=_addable(signpost)),
         button=ButtonForm(),
         stale_before=directory.stale_before(),
+        # A draft shows what the letter would say if sent now, not what was true when it was started.
+        current=signposts.current_matches(signpost) if not signpost.is_sent else {},
+        funders_error=funders_error,
     )
 
 
@@ -248,15 +255,11 @@ def _addable(signpost: Signpost) -> list[tuple[int, str]]:
     return [(match.programme.id, _choice_label(match)) for match in signposts.addable(signpost)]
 
 
-# What each point the matching never overlooks is called in the list of funders to add.
-DEAL_BREAKER_WORDS = {Topic.KIND: "kind of group", Topic.AREA: "area", Topic.INCOME: "income"}
-
-
 def _choice_label(match: Match) -> str:
     """A programme that cannot fund the group says why, so that an officer adds it knowingly."""
     if match.suggestible:
         return match.programme.title
-    why = ", ".join(DEAL_BREAKER_WORDS[reason.topic] for reason in match.misfits if reason.topic in DEAL_BREAKER_WORDS)
+    why = ", ".join(DEAL_BREAKERS[reason.topic] for reason in match.misfits if reason.topic in DEAL_BREAKERS)
     return f"{match.programme.title} (does not fit: {why})"
 
 
@@ -320,8 +323,14 @@ def send_letter(signpost_id: int) -> ResponseReturnValue:
     form = forms.SendForm()
     if form.validate_on_submit():
         try:
+            if form.save.data:
+                signposts.save_note(signpost, note=form.note.data or "", actor=current_actor())
+                flash("Note saved. It goes in the letter when you send it.", "success")
+                return redirect(url_for(".show_signpost", signpost_id=signpost.id))
             sent = signposts.send(signpost, note=form.note.data or "", actor=current_actor())
         except DomainError as error:
+            if error.field == "funders":  # about the list of funders, not the note
+                return _review(signpost, send_form=form, funders_error=error.message)
             form.add_error(error.field, error.message)
         else:
             flash(f"Letter sent to {sent} {'address' if sent == 1 else 'addresses'}.", "success")

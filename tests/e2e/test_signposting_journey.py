@@ -197,10 +197,17 @@ def test_an_officer_signposts_a_declined_bid_and_the_group_reports_a_grant(
     expect(options.filter(has_text=title(CHARITIES_ONLY))).to_have_count(1)
     check_page(page, "sp03-review")
 
+    # The officer starts the note and saves it: changing the list of funders keeps it.
+    note = page.get_by_label("A personal note to the group (optional)")
+    note.fill(NOTE)
+    page.get_by_role("button", name="Save the note").click()
+    assert "Note saved" in success_banner(page)
+
     page.get_by_role("button", name=f"Remove {title(ALSO_MATCHING)}").click()
     assert f"{title(ALSO_MATCHING)} removed" in success_banner(page)
     expect(suggestions).to_have_count(1)
     expect(options.filter(has_text=title(ALSO_MATCHING))).to_have_count(1)  # it can go back on the list
+    expect(note).to_have_value(NOTE)
     check_page(page, "sp04-removed")
 
     # The officer knows the group could apply to a programme the matching left out, and adds it.
@@ -218,7 +225,6 @@ def test_an_officer_signposts_a_declined_bid_and_the_group_reports_a_grant(
     check_page(page, "sp05-added")
 
     # A note that is too long: the error summary, and nothing sent.
-    note = page.get_by_label("A personal note to the group (optional)")
     note.fill("x" * 5001)
     page.get_by_role("button", name="Send the letter").click()
     summary = page.locator(".govuk-error-summary")
@@ -240,7 +246,7 @@ def test_an_officer_signposts_a_declined_bid_and_the_group_reports_a_grant(
     group = new_page()
     sign_in(group, MEMBER, PASSWORD, screenshot_prefix="sp08")
     group.get_by_role("link", name="Your applications").click()
-    group.get_by_role("link", name=TITLE).click()
+    group.get_by_role("link", name=TITLE, exact=True).click()
     expect(group.get_by_role("heading", level=1)).to_have_text(TITLE)
     expect(group.get_by_role("heading", level=2, name="Other funders you could try")).to_be_visible()
     expect(group.locator("main")).to_contain_text("we suggested 2 other funders for your project")

@@ -82,7 +82,7 @@ def by_name() -> dict[str, Programme]:
 
 
 def funder_names() -> list[str]:
-    return [funder.name for funder in directory.list_funders()]
+    return list(db.session.scalars(select(Funder.name).order_by(func.lower(Funder.name))))
 
 
 def changed(entry: Programme, **changes: object) -> directory.ProgrammeDetails:
@@ -99,9 +99,7 @@ def events(action: str) -> list[AuditEvent]:
 def test_the_seed_adds_fifteen_programmes_and_importing_it_again_changes_nothing(seed_csv):
     first = directory.import_rows(seed_rows(seed_csv), actor=SYSTEM)
     assert (first.added, first.updated, first.unchanged, first.rejected) == (15, 0, 0, [])
-    assert first.summary() == (
-        "Funders: 15 added, 0 updated, 0 unchanged, 0 kept (checked more recently than the file), 0 rejected."
-    )
+    assert first.summary() == ("Funders: 15 added, 0 updated, 0 unchanged, 0 kept as an officer left them, 0 rejected.")
     assert len(directory.list_programmes()) == 15
     assert len(funder_names()) == 14  # the National Lottery Community Fund has two programmes
     assert len(events("funder_programme.added")) == 15
@@ -150,6 +148,95 @@ def test_an_entry_checked_since_the_files_row_was_written_is_kept_as_the_officer
     assert awards_for_all.last_verified_on == date(2026, 3, 2)
     reaching = by_name()["Reaching Communities England"]
     assert (reaching.max_award_pence, reaching.last_verified_on) == (60_000_000, date(2026, 3, 3))
+
+
+def test_importing_again_never_reopens_a_programme_an_officer_closed(seed_csv, officer):
+    directory.import_rows(seed_rows(seed_csv), actor=SYSTEM)
+    awards_for_all = by_name()["National Lottery Awards for All England"]
+    directory.close_programme(awards_for_all, actor=officer)
+
+    again = directory.import_rows(seed_rows(seed_csv), actor=SYSTEM)
+
+    assert awards_for_all.status is ProgrammeStatus.CLOSED
+    today = london_today().isoformat()
+    assert again.kept_because == [f"line 2: kept closed: an officer closed it on {today}, after the file's 2024-01-01"]
+    assert (again.updated, again.unchanged, again.kept) == (0, 14, 1)
+
+
+def test_a_row_newer_than_an_officers_closing_reopens_the_programme(seed_csv, officer):
+    directory.import_rows(seed_rows(seed_csv), actor=SYSTEM)
+    awards_for_all = by_name()["National Lottery Awards for All England"]
+    directory.close_programme(awards_for_all, actor=officer, now=datetime(2026, 3, 2, 10, 0, tzinfo=UTC))
+    newer = seed_rows(seed_csv)
+    newer[0]["source_date"] = "2026-03-03"
+
+    report = directory.import_rows(newer, actor=SYSTEM)
+
+    assert report.updated == 1
+    assert awards_for_all.status is not ProgrammeStatus.CLOSED
+
+
+def test_an_officers_edit_on_the_files_date_is_kept(seed_csv, officer):
+    directory.import_rows(seed_rows(seed_csv), actor=SYSTEM)
+    awards_for_all = by_name()["National Lottery Awards for All England"]
+    written = awards_for_all.last_verified_on
+    directory.update_programme(awards_for_all, changed(awards_for_all, max_award_pence=1_500_000), actor=officer)
+
+    again = directory.import_rows(seed_rows(seed_csv), actor=SYSTEM)
+
+    assert awards_for_all.max_award_pence == 1_500_000
+    assert [reason.split(":")[0] for reason in again.kept_because] == ["line 2"]
+    assert again.kept_because[0].endswith("and the file's row is no newer")
+    assert awards_for_all.last_verified_on == written
+
+
+def test_the_import_command_lists_the_entries_it_kept(app, seed_csv, tmp_path, officer):
+    path = write(tmp_path / "funders.csv", [row()])
+    runner = app.test_cli_runner()
+    runner.invoke(args=["funders", "import", str(path)])
+    db.session.expire_all()
+    directory.close_programme(by_name()["Small grants"], actor=officer)
+    db.session.commit()
+
+    again = runner.invoke(args=["funders", "import", str(path)])
+
+    assert again.stdout.splitlines()[1].startswith("  line 2: kept closed: an officer closed it on ")
+
+
+@pytest.mark.parametrize(
+    ("cells", "reason"),
+    [
+        ({"geography": "North " * 40}, "geography must be 200 characters or fewer"),
+        ({"source": "x" * 501}, "source must be 500 characters or fewer"),
+        ({"website": "https://example.org/" + "x" * 490}, "website must be 500 characters or fewer"),
+    ],
+)
+def test_a_value_too_long_for_the_directory_turns_away_its_row_alone(cells, reason):
+    too_long = row("Long Trust") | cells
+
+    report = directory.import_rows([row(), too_long], actor=SYSTEM)
+
+    assert report.rejected == [f"line 3: {reason}"]
+    assert sorted(by_name()) == ["Small grants"]
+
+
+def test_a_row_checked_in_the_future_is_turned_away():
+    tomorrow = (london_today() + timedelta(days=1)).isoformat()
+
+    report = directory.import_rows([row(source_date=tomorrow)], actor=SYSTEM)
+
+    assert report.rejected == [
+        f"line 2: source_date '{tomorrow}' is in the future: give the date the entry was last checked"
+    ]
+
+
+def test_an_officer_cannot_say_an_entry_was_checked_in_the_future(officer):
+    tomorrow = london_today() + timedelta(days=1)
+
+    with pytest.raises(DomainError, match="today or in the past") as refused:
+        listed("Future Trust", "Small grants", actor=officer, last_verified_on=tomorrow)
+
+    assert refused.value.field == "last_verified_on"
 
 
 def test_the_seeds_wording_is_read_into_the_directorys_terms(seed_csv):
@@ -266,7 +353,7 @@ def test_each_bad_row_is_turned_away_with_its_line_and_the_problem_and_the_good_
         "line 12: geography is empty: give a nation (England, UK, …), a region, or Local",
     ]
     assert report.summary() == (
-        "Funders: 2 added, 0 updated, 0 unchanged, 0 kept (checked more recently than the file), 10 rejected."
+        "Funders: 2 added, 0 updated, 0 unchanged, 0 kept as an officer left them, 10 rejected."
     )
     assert funder_names() == ["Alder Trust", "Birch Foundation"]
     assert sorted(by_name()) == ["Main grants", "Small grants"]
@@ -323,9 +410,7 @@ def test_the_import_command_reports_what_it_did_and_running_it_again_changes_not
     first = runner.invoke(args=["funders", "import", str(path)])
 
     assert first.exit_code == 0, first.output
-    assert first.stdout == (
-        "Funders: 15 added, 0 updated, 0 unchanged, 0 kept (checked more recently than the file), 1 rejected.\n"
-    )
+    assert first.stdout == ("Funders: 15 added, 0 updated, 0 unchanged, 0 kept as an officer left them, 1 rejected.\n")
     assert first.stderr == "  line 17: status 'sometimes' is not one of open, rolling, round-based or closed\n"
     db.session.expire_all()
     assert len(directory.list_programmes()) == 15
@@ -333,9 +418,7 @@ def test_the_import_command_reports_what_it_did_and_running_it_again_changes_not
     second = runner.invoke(args=["funders", "import", str(path)])
 
     assert second.exit_code == 0, second.output
-    assert second.stdout == (
-        "Funders: 0 added, 0 updated, 15 unchanged, 0 kept (checked more recently than the file), 1 rejected.\n"
-    )
+    assert second.stdout == ("Funders: 0 added, 0 updated, 15 unchanged, 0 kept as an officer left them, 1 rejected.\n")
     db.session.expire_all()
     assert len(directory.list_programmes()) == 15
     assert len(funder_names()) == 14

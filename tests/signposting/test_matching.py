@@ -18,7 +18,7 @@ from grantsfund.common.actor import Actor
 from grantsfund.common.dates import format_date
 from grantsfund.organisations.models import LegalForm, Ward
 from grantsfund.signposting import directory, signposts
-from grantsfund.signposting.matching import NATIONS, Place, Topic, evaluate, profile_for, suggest
+from grantsfund.signposting.matching import NATIONS, Place, Topic, evaluate, profile_for, same_place, suggest
 from grantsfund.signposting.models import Programme, ProgrammeStatus, Reach
 from tests.applications import factories as applications
 from tests.organisations import factories as organisations
@@ -145,7 +145,7 @@ def expected_area(entry: Programme, group, place: Place) -> bool | None:
         nations = NATIONS.get(entry.area.casefold())
         return None if nations is None else place.nation.casefold() in nations
     if entry.reach is Reach.REGIONAL:
-        return None if not place.region else entry.area.casefold() == place.region.casefold()
+        return None if not place.region else same_place(entry.area, place.region)
     return not entry.wards or bool({ward.id for ward in entry.wards} & {ward_id for ward_id, _ in group.wards})
 
 
@@ -234,7 +234,8 @@ def test_only_programmes_that_could_fund_the_group_are_suggested_and_every_reaso
 
         kind = match.reason(Topic.KIND)
         assert kind is not None
-        assert kind.fits is (not entry.legal_forms or group.legal_form.value in entry.legal_forms)
+        # No kinds listed is missing data: never a definite fit.
+        assert kind.fits is (None if not entry.legal_forms else group.legal_form.value in entry.legal_forms)
 
         check_amount(match, entry, group)
 
@@ -502,6 +503,10 @@ def test_a_regional_programme_cannot_be_told_until_the_councils_region_is_config
         "Works in Yorkshire and the Humber, where your group is",
     )
 
+    monkeypatch.setitem(app.config, "COUNCIL_REGION", "  yorkshire &  The Humber ")
+    typed_otherwise = evaluate(yorkshire, profile(), signposts.place(), TODAY)
+    assert typed_otherwise.reason(Topic.AREA).fits is True
+
     monkeypatch.setitem(app.config, "COUNCIL_REGION", "North West")
     outside = evaluate(yorkshire, profile(), signposts.place(), TODAY)
     assert (outside.reason(Topic.AREA).fits, outside.reason(Topic.AREA).text) == (
@@ -530,7 +535,7 @@ def test_a_regional_programme_cannot_be_told_until_the_councils_region_is_config
             None,
             "Opens in rounds: check the funder's website for the next deadline",
         ),
-        (ProgrammeStatus.ROUND_BASED, date(2027, 1, 15), True, "Open now: the next deadline is 15 January 2027"),
+        (ProgrammeStatus.ROUND_BASED, date(2027, 1, 15), True, "Next deadline: 15 January 2027"),
         (ProgrammeStatus.CLOSED, None, False, "Closed to new applications"),
     ],
 )
@@ -606,4 +611,7 @@ def test_without_wards_of_its_own_the_project_is_placed_in_the_groups_ward(make_
         actor=Actor(member),
     )
     assert profile_for(application).wards == frozenset({(organisations.ward().id, "Riverside")})
+    assert profile_for(application).interests == {"young people"}
+    # A community the fund no longer offers is left out rather than breaking the page.
+    application.communities = [*application.communities, "no-longer-offered"]
     assert profile_for(application).interests == {"young people"}

@@ -9,8 +9,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from grantsfund.applications.models import Application
+from grantsfund.assessment import eligibility
+from grantsfund.assessment.eligibility import Decision
+from grantsfund.assessment.models import EligibilityResult
 from grantsfund.signposting import report, signposts
-from grantsfund.signposting.models import SignpostOutcome, Suggestion
+from grantsfund.signposting.models import Signpost, SignpostOutcome, Suggestion
 from tests.applications import factories as applications
 from tests.signposting.factories import ineligible, listed
 
@@ -136,6 +140,11 @@ def test_an_empty_report_has_nothing_to_show(app):
     assert (built.by_round, built.by_funder, built.by_theme) == ([], [], [])
 
 
+def for_group(organisation_id: int, **values: object) -> Suggestion:
+    """A suggestion outside the database, sent to this group."""
+    return Suggestion(signpost=Signpost(application=Application(organisation_id=organisation_id)), **values)
+
+
 @pytest.mark.parametrize(
     ("funded", "unsuccessful", "rate"),
     [(1, 7, 13), (1, 2, 33), (2, 1, 67), (1, 1, 50), (0, 3, 0), (3, 0, 100), (7, 1, 88), (0, 0, None)],
@@ -143,10 +152,10 @@ def test_an_empty_report_has_nothing_to_show(app):
 def test_the_success_rate_is_a_whole_per_cent_rounded_half_up(funded, unsuccessful, rate):
     tally = report.Tally("Test")
     for number in range(funded):
-        tally.add(Suggestion(signpost_id=number, outcome=FUNDED, amount_raised_pence=100))
+        tally.add(for_group(number, outcome=FUNDED, amount_raised_pence=100))
     for number in range(unsuccessful):
-        tally.add(Suggestion(signpost_id=number, outcome=UNSUCCESSFUL))
-    tally.add(Suggestion(signpost_id=99, outcome=APPLIED))  # still waiting: not a known result
+        tally.add(for_group(number, outcome=UNSUCCESSFUL))
+    tally.add(for_group(99, outcome=APPLIED))  # still waiting: not a known result
     assert tally.success_rate == rate
     assert tally.applied == funded + unsuccessful + 1
 
@@ -185,3 +194,31 @@ def test_two_rounds_with_the_same_name_are_counted_apart(world):
     later.name = first.name  # each fund may call its round the same thing
     built = report.build()
     assert [(tally.name, tally.signposted) for tally in built.by_round] == [(first.name, 2), (first.name, 1)]
+
+
+def test_a_group_signposted_in_two_rounds_counts_as_one_group(round_, officer, make_user):
+    listed("Alder Trust", "Grants")
+    first = ineligible(round_, officer, make_user, name="Same Group")
+    later = applications.open_round(make_user, name="Round 2027/28")
+    again = applications.submitted(later, first.organisation, first.organisation.memberships[0].user)
+    eligibility.record_decision(
+        again, Decision(EligibilityResult.INELIGIBLE, "Out of area", feedback="x"), actor=officer
+    )
+    for bid in (first, again):
+        signposts.send(signposts.start(bid, actor=officer, now=SENT), note="", actor=officer, now=SENT)
+
+    built = report.build()
+
+    assert (built.total.signposted, built.total.suggested) == (1, 2)
+    assert [(tally.name, tally.signposted) for tally in built.by_round] == [(round_.name, 1), ("Round 2027/28", 1)]
+
+
+def test_a_name_a_spreadsheet_would_run_as_a_formula_is_written_as_text(round_, officer, make_user):
+    listed('=HYPERLINK("http://example.org","x")', "Grants")
+    signposts.send(
+        signposts.start(ineligible(round_, officer, make_user, name="A Group"), actor=officer), note="", actor=officer
+    )
+
+    names = [row[1] for row in report.build().rows() if row[0] == "Funder"]
+
+    assert names == ['\'=HYPERLINK("http://example.org","x")']

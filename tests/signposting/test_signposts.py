@@ -15,6 +15,7 @@ from grantsfund.audit.models import AuditEvent
 from grantsfund.common.actor import Actor
 from grantsfund.common.errors import DomainError
 from grantsfund.extensions import db
+from grantsfund.notifications.rendering import render_email
 from grantsfund.organisations.models import LegalForm
 from grantsfund.panel.models import Outcome
 from grantsfund.signposting import directory, signposts
@@ -107,7 +108,7 @@ def test_a_declined_bid_starts_with_the_best_five_suggestions_in_order_each_with
     best = signpost.suggestions[0]
     assert reasons(best) == {
         "themes": (True, "Funds work on asylum seekers and refugees, older people and poverty, as your project is"),
-        "kind": (True, "Open to any kind of group"),
+        "kind": (None, "Check who can apply on the funder's website"),
         "amount": (None, "No grant sizes published: check with the funder"),
         "area": (True, "Works across England, including Northbrook Council"),
         "timing": (True, "Takes applications at any time"),
@@ -466,3 +467,18 @@ def test_the_follow_up_falls_due_on_the_london_date_across_the_autumn_clock_chan
     assert {message.context["sent_on"] for message in queued_emails(template="signposting/follow_up")} == {
         "1 September 2026"
     }
+
+
+def test_the_emailed_letter_gives_each_programmes_notes_as_the_printable_one_does(declined_bid, entries, officer):
+    programme = entries["Small grants"]
+    directory.update_programme(
+        programme,
+        directory.ProgrammeDetails(**{**directory.details_of(programme).__dict__, "notes": "Call before applying."}),
+        actor=officer,
+    )
+    signposts.send(signposts.start(declined_bid, actor=officer), note="", actor=officer)
+
+    email = render_email("signposting/letter", letters("signposting/letter", declined_bid)[0].context)
+
+    assert "Call before applying." in email.text
+    assert "<p>Call before applying.</p>" in email.html

@@ -9,11 +9,13 @@ from datetime import timedelta
 import pytest
 
 from grantsfund.applications.models import ApplicationStatus
+from grantsfund.audit.models import AuditEvent
 from grantsfund.common.dates import london_today
 from grantsfund.extensions import db
 from grantsfund.organisations.models import LegalForm
 from grantsfund.panel.models import Outcome
 from grantsfund.signposting import report
+from grantsfund.signposting.directory import details_of, update_programme
 from grantsfund.signposting.models import ProgrammeStatus, Reach, Signpost, SignpostOutcome, SignpostStatus
 from tests.applications import factories as applications
 from tests.conftest import error_messages, page, queued_emails, sign_in_as
@@ -520,3 +522,73 @@ def test_a_group_that_cannot_apply_is_shown_other_funders(app, applicant_client,
     assert "Works across" in text
     assert "Check the current criteria and deadlines" in text
     assert shown.select_one(f"a[href='{app.config['FUNDING_ADVICE_URL']}']") is not None
+
+
+# The draft as it stands now ---------------------------------------------------------------------------------
+
+
+def charities_only(programme):
+    changed = details_of(programme)
+    changed.legal_forms = [LegalForm.REGISTERED_CHARITY.value]
+    return changed
+
+
+def test_the_draft_shows_the_reasons_as_the_directory_stands_now(officer_client, officer, bid, directory):
+    signpost = start(officer_client, bid)
+    update_programme(directory["rounds"], charities_only(directory["rounds"]), actor=officer)
+
+    shown = page(officer_client.get(f"/signposting/{signpost.id}")).select(".app-suggestion")[2]
+
+    assert "Not open to your kind of group" in shown.get_text()
+    assert "Check who can apply on the funder's website" not in shown.get_text()
+
+
+def test_a_funder_the_group_can_no_longer_apply_to_stops_the_letter_and_is_named(
+    officer_client, officer, bid, directory
+):
+    signpost = start(officer_client, bid)
+    update_programme(directory["rounds"], charities_only(directory["rounds"]), actor=officer)
+
+    response = officer_client.submit(f"/signposting/{signpost.id}/send", {"note": NOTE})
+
+    assert response.status_code == 200
+    message = "Village Trust: Round grants can no longer fund this group since it was suggested: remove it first"
+    summary = page(response).select_one(".govuk-error-summary")
+    assert summary.select_one("a")["href"] == "#funders"
+    assert summary.select_one("a").get_text(strip=True) == message
+    assert page(response).select_one("#funders") is not None
+    assert page(response).select_one("textarea#note").get_text() == NOTE
+    assert signpost.status is SignpostStatus.DRAFT
+    assert queued_emails(template="signposting/letter") == []
+
+
+def test_a_letter_with_no_funders_points_at_the_funder_list(officer_client, bid, directory):
+    signpost = start(officer_client, bid)
+    for suggestion in list(signpost.suggestions):
+        officer_client.submit(f"/signposting/{signpost.id}/suggestions/{suggestion.id}/remove")
+
+    response = officer_client.submit(f"/signposting/{signpost.id}/send", {"note": NOTE})
+
+    link = page(response).select_one(".govuk-error-summary a")
+    assert (link["href"], link.get_text(strip=True)) == (
+        "#funders",
+        "Add at least one funder before sending the letter",
+    )
+    assert page(response).select("#note-error") == []
+
+
+def test_a_saved_note_survives_adding_and_removing_funders(officer_client, bid, directory):
+    signpost = start(officer_client, bid)
+
+    response = officer_client.submit(f"/signposting/{signpost.id}/send", {"note": NOTE, "save": "Save the note"})
+
+    assert response.headers["Location"] == f"/signposting/{signpost.id}"
+    assert "Note saved" in flash(officer_client.get(response.headers["Location"]))
+    assert signpost.status is SignpostStatus.DRAFT
+    assert queued_emails(template="signposting/letter") == []
+    officer_client.submit(f"/signposting/{signpost.id}/add", {"programme_id": str(directory["charities"].id)})
+    officer_client.submit(f"/signposting/{signpost.id}/suggestions/{signpost.suggestions[0].id}/remove")
+    shown = page(officer_client.get(f"/signposting/{signpost.id}"))
+    assert shown.select_one("textarea#note").get_text().strip() == NOTE
+    [event] = db.session.scalars(db.select(AuditEvent).where(AuditEvent.action == "signpost.note_saved")).all()
+    assert event.after == {"note": NOTE}
