@@ -2,8 +2,9 @@
 
 The same statements as grantsfund/reporting/portfolio.py: the filter form's rounds (with their funds), themes,
 wards and indicators; then, with the indicator library the form read, the accepted returns' figures in period
-order, the closed grants' recorded figures, the grants with the targets of the version in force, what was paid and
-how many returns were accepted, the grants' themes and wards, and the people reached by grant, community and ward.
+order, the closed grants' recorded figures, the grants with the targets of the version in force, what was paid
+(less what was repaid after a termination) and how many returns were accepted, the grants' themes and wards, and
+the people reached by grant, community and ward.
 The same rules applied to the rows in plain Python (a count adds up over the accepted returns, a percentage is the
 latest one's, a closed grant's closure record stands over both; counts roll up as totals, percentages as averages
 over the targets with a figure) and the same tables, headline figures and bar charts, rendered with a plain Jinja
@@ -61,6 +62,7 @@ application_wards = Table("application_wards", metadata, Column("application_id"
 agreements = _table(
     "grant_agreements", Column("application_id", Integer), Column("status", String), Column("amount_pence", BigInteger)
 )
+terminations = _table("grant_terminations", Column("agreement_id", Integer), Column("amount_repaid_pence", BigInteger))
 versions = _table(
     "grant_agreement_versions",
     Column("agreement_id", Integer),
@@ -218,6 +220,12 @@ def _grants(session: Session, chosen: Any) -> list[Any]:
         .correlate(agreements)
         .scalar_subquery()
     )
+    repaid = (
+        select(func.coalesce(func.sum(terminations.c.amount_repaid_pence), 0))
+        .where(terminations.c.agreement_id == agreements.c.id)
+        .correlate(agreements)
+        .scalar_subquery()
+    )
     accepted = (
         select(func.count(returns.c.id))
         .where(returns.c.agreement_id == agreements.c.id, returns.c.status == "accepted")
@@ -225,7 +233,9 @@ def _grants(session: Session, chosen: Any) -> list[Any]:
         .scalar_subquery()
     )
     return session.execute(
-        select(agreements.c.id, agreements.c.status, agreements.c.amount_pence, versions.c.targets, paid, accepted)
+        select(
+            agreements.c.id, agreements.c.status, agreements.c.amount_pence, versions.c.targets, paid, repaid, accepted
+        )
         .join(in_force, in_force.c.agreement_id == agreements.c.id)
         .join(versions, (versions.c.agreement_id == agreements.c.id) & (versions.c.number == in_force.c.number))
         .where(agreements.c.id.in_(chosen))
@@ -301,8 +311,9 @@ def _portfolio(session: Session, library: list[Any]) -> dict[str, Any]:
     closed = _closed_figures(session, chosen)
     grants: dict[int, dict[str, Any]] = {}
     targets: list[tuple[int, Any, str, int, int | None]] = []
-    for grant_id, status, awarded, version_targets, paid, accepted in _grants(session, chosen):
-        grants[grant_id] = {"status": status, "awarded": int(awarded), "paid": int(paid), "returns": int(accepted),
+    for grant_id, status, awarded, version_targets, paid, repaid, accepted in _grants(session, chosen):
+        grants[grant_id] = {"status": status, "awarded": int(awarded), "paid": int(paid) - int(repaid),
+                            "repaid": int(repaid), "returns": int(accepted),
                             "themes": [], "wards": [], "people": 0}  # fmt: skip
         for target in version_targets or []:
             indicator = by_id[int(target["indicator_id"])]
@@ -340,6 +351,7 @@ def _add_up(
         "terminated": sum(1 for grant in grants.values() if grant["status"] == "terminated"),
         "awarded": sum(grant["awarded"] for grant in grants.values()),
         "paid": sum(grant["paid"] for grant in grants.values()),
+        "repaid": sum(grant["repaid"] for grant in grants.values()),
         "people": sum(grant["people"] for grant in grants.values()),
         "returns": sum(grant["returns"] for grant in grants.values()),
         "targets": len(targets),
@@ -444,7 +456,7 @@ PORTFOLIO_HTML = """<!DOCTYPE html>
 <ul id="headline">
   <li>{{ plural(h.grants, "grant", "grants") }}</li>
   <li>{{ h.awarded | money }} awarded</li>
-  <li>{{ h.paid | money }} paid</li>
+  <li>{{ h.paid | money }} paid{% if h.repaid %}, after {{ h.repaid | money }} repaid{% endif %}</li>
   <li>{{ plural(h.people, "person", "people") }} reached</li>
   <li>{{ n(h.returns) }} monitoring {{ "return" if h.returns == 1 else "returns" }} accepted</li>
   <li>{{ n(h.met) }} of {{ n(h.with_figures) }} targets with figures met so far

@@ -22,7 +22,7 @@ from grantsfund.applications.models import Application
 from grantsfund.applications.services import group_addresses
 from grantsfund.audit import services as audit
 from grantsfund.common.actor import Actor
-from grantsfund.common.dates import format_date, utcnow
+from grantsfund.common.dates import format_date, london_today, utcnow
 from grantsfund.common.errors import DomainError
 from grantsfund.common.money import format_pence
 from grantsfund.common.pagination import PER_PAGE
@@ -39,6 +39,7 @@ MAX_LESSONS = 10_000
 MAX_NOTE = 5000
 MAX_COMMENT = 2000
 MAX_ACHIEVED = 999_999
+MAX_PERCENT = 100
 
 
 # What stands in the way --------------------------------------------------------------------------------------
@@ -63,6 +64,13 @@ def blockers(agreement: Agreement) -> list[Blocker]:
             )
         ]
     found = []
+    if london_today() <= agreement.ends_on:
+        # A project that finishes early brings its end date forward by a variation first.
+        found.append(
+            Blocker(
+                f"The grant runs until {format_date(agreement.ends_on)}: it can be closed after it ends", "agreement"
+            )
+        )
     final = next((period for period in agreement.periods if period.final), None)
     if final is None:
         found.append(Blocker("The monitoring schedule has no final return", "return"))
@@ -96,14 +104,9 @@ def _unpaid_message(unpaid: list[Instalment]) -> str:
     return f"The final payment has not been made: {listed}. Each must be paid or cancelled"
 
 
-def readiness(agreement: Agreement) -> list[str]:
-    """What stands in the way of closing the grant, in words; empty when it can be closed."""
-    return [blocker.message for blocker in blockers(agreement)]
-
-
 def ready_to_close(*, page: int = 1) -> Pagination:
-    """Grants in force whose returns are all accepted (the final one too), with nothing left to pay and no
-    variation under way: the ones an officer can close now, the soonest ended first."""
+    """Grants in force that have ended, whose returns are all accepted (the final one too), with nothing left to
+    pay and no variation under way: the ones an officer can close now, the soonest ended first."""
     final_accepted = (
         select(MonitoringPeriod.id)
         .where(
@@ -132,7 +135,14 @@ def ready_to_close(*, page: int = 1) -> Pagination:
     query = (
         select(Agreement)
         .join(Application, Application.id == Agreement.application_id)
-        .where(Agreement.status == AgreementStatus.ACCEPTED, final_accepted, ~return_outstanding, ~unpaid, ~pending)
+        .where(
+            Agreement.status == AgreementStatus.ACCEPTED,
+            Agreement.ends_on < london_today(),
+            final_accepted,
+            ~return_outstanding,
+            ~unpaid,
+            ~pending,
+        )
         .options(selectinload(Agreement.application).selectinload(Application.organisation))
         .order_by(Agreement.ends_on, Application.reference, Agreement.id)
     )
@@ -227,10 +237,11 @@ def _achieved_entry(
     figure, comment = given if given is not None else (None, "")
     about = f"{achievement.domain}: {achievement.indicator}"
     field = f"achieved_{achievement.indicator_id}"
+    most = MAX_PERCENT if achievement.percent else MAX_ACHIEVED
     if figure is None:
         problems.append(FieldProblem(field, f"Enter what was achieved for {about}"))
-    elif not 0 <= figure <= MAX_ACHIEVED:
-        problems.append(FieldProblem(field, f"Enter what was achieved for {about} between 0 and {MAX_ACHIEVED:,}"))
+    elif not 0 <= figure <= most:
+        problems.append(FieldProblem(field, f"Enter what was achieved for {about} between 0 and {most:,}"))
     explain = figure is not None and (figure != achievement.achieved or figure < achievement.target)
     comment = _text(
         comment,

@@ -22,7 +22,15 @@ from grantsfund.agreements.forms import RowForm, RowsForm
 from grantsfund.applications.models import FundingStatus
 from grantsfund.common.fields import DayField, PoundsField, WholeNumberField
 from grantsfund.common.forms import BaseForm
-from grantsfund.monitoring.closure import MAX_ACHIEVED, MAX_COMMENT, MAX_LESSONS, MAX_NOTE, Achievement, check_record
+from grantsfund.monitoring.closure import (
+    MAX_ACHIEVED,
+    MAX_COMMENT,
+    MAX_LESSONS,
+    MAX_NOTE,
+    MAX_PERCENT,
+    Achievement,
+    check_record,
+)
 from grantsfund.monitoring.models import Continuation, Rag, SustainabilityPlan
 from grantsfund.monitoring.sustainability import MAX_INCOME_LINES, MAX_REVIEW, MAX_SOURCE, IncomeLine
 from grantsfund.monitoring.sustainability import MAX_NOTE as MAX_INCOME_NOTE
@@ -180,7 +188,7 @@ class CloseForm(BaseForm):
                 f"Achieved ({about})",
                 thing=f"what was achieved for {about}",
                 minimum=0,
-                maximum=100 if item.percent else MAX_ACHIEVED,
+                maximum=MAX_PERCENT if item.percent else MAX_ACHIEVED,
                 optional=True,  # a missing figure: the closure's rules say so, with the others
                 description=f"Target: {item.target_text}. In the accepted returns: {item.achieved_text}.",
             )

@@ -36,12 +36,8 @@ def _to_plan(plan: SustainabilityPlan, message: str, category: str = "success") 
 
 def _closed(plan: SustainabilityPlan) -> ResponseReturnValue | None:
     """A plan whose grant has ended is a record: its forms are not offered."""
-    status = plan.agreement.status
-    if status is AgreementStatus.ACCEPTED:
-        return None
-    return _to_plan(
-        plan, f"This grant is {status.label.lower()}: its sustainability plan can no longer be changed", "error"
-    )
+    reason = sustainability.closed_reason(plan.agreement)
+    return None if reason is None else _to_plan(plan, reason, "error")
 
 
 RAG_CHOICES = [(rag.value, rag.label) for rag in Rag] + [(sustainability.NOT_REVIEWED, "Not reviewed yet")]
@@ -97,7 +93,7 @@ def show_plan(plan_id: int) -> ResponseReturnValue:
         agreement=plan.agreement,
         totals=sustainability.income_totals(plan),
         staff=policy.can(current_user, "manage_sustainability", plan),
-        open=plan.agreement.status is AgreementStatus.ACCEPTED,
+        closed=sustainability.closed_reason(plan.agreement),
     )
 
 

@@ -26,6 +26,7 @@ from grantsfund.common.money import format_pence
 from grantsfund.common.pagination import PER_PAGE
 from grantsfund.extensions import db
 from grantsfund.monitoring.models import IncomeSource, Rag, SustainabilityPlan, SustainabilityReview
+from grantsfund.payments import services as payments
 
 MAX_SOURCE = 200
 MAX_NOTE = 2000
@@ -190,16 +191,23 @@ def list_plans(round_id: int | None = None, rag: Rag | str | None = None, *, pag
 # Changing a plan ---------------------------------------------------------------------------------------------
 
 
+def closed_reason(agreement: Agreement) -> str | None:
+    """Why the plan of this grant can no longer be changed; None while the grant is in force."""
+    status = agreement.status
+    if status is AgreementStatus.ACCEPTED:
+        return None
+    return f"This grant is {status.label.lower()}: its sustainability plan is a record now and cannot be changed"
+
+
 def _require_open(plan: SustainabilityPlan) -> None:
-    """Lock the plan's row and re-read it, so two reviews or income updates at once queue; then check the grant is
-    still in force."""
+    """Lock the agreement's row, as closing the grant does, then the plan's, re-reading both: a change to the plan
+    queues behind a closure or another change and sees what it did; then check the grant is still in force."""
+    payments.lock_agreement(plan.agreement)
     db.session.execute(select(SustainabilityPlan.id).where(SustainabilityPlan.id == plan.id).with_for_update())
     db.session.refresh(plan)
-    status = plan.agreement.status
-    if status is not AgreementStatus.ACCEPTED:
-        raise InvalidTransition(
-            f"This grant is {status.label.lower()}: its sustainability plan is a record now and cannot be changed"
-        )
+    reason = closed_reason(plan.agreement)
+    if reason is not None:
+        raise InvalidTransition(reason)
 
 
 @dataclass(frozen=True)
@@ -237,17 +245,18 @@ def _checked_line(number: int, line: IncomeLine) -> IncomeSource:
     )
 
 
+def _line_of(line: IncomeSource) -> dict[str, object]:
+    return {
+        "source": line.source,
+        "amount_pence": line.amount_pence,
+        "status": line.status,
+        "expected_on": line.expected_on,
+        "note": line.note,
+    }
+
+
 def _income_of(plan: SustainabilityPlan) -> list[dict[str, object]]:
-    return [
-        {
-            "source": line.source,
-            "amount_pence": line.amount_pence,
-            "status": line.status,
-            "expected_on": line.expected_on,
-            "note": line.note,
-        }
-        for line in plan.income
-    ]
+    return [_line_of(line) for line in plan.income]
 
 
 def update_income(
@@ -259,11 +268,10 @@ def update_income(
     if len(lines) > MAX_INCOME_LINES:
         raise DomainError(f"List up to {MAX_INCOME_LINES} income sources", field="income")
     checked = [_checked_line(number, line) for number, line in enumerate(lines, start=1)]
-    before = _income_of(plan)
-    plan.income = checked
-    after = _income_of(plan)
+    before, after = _income_of(plan), [_line_of(line) for line in checked]
     if before == after:
-        return
+        return  # keep the rows as they are rather than delete and re-insert the same income
+    plan.income = checked
     audit.record(
         actor=actor,
         action="sustainability_plan.income_changed",
@@ -293,10 +301,10 @@ def review(
         raise DomainError(f"The note must be {MAX_REVIEW:,} characters or fewer", field="note")
     if reviewed_on > london_today(now):
         raise DomainError("The date of the review cannot be in the future", field="reviewed_on")
-    starts_on = plan.agreement.starts_on
-    if reviewed_on < starts_on:
+    started_on = london_today(plan.created_at)
+    if reviewed_on < started_on:
         raise DomainError(
-            f"The date of the review cannot be before the grant started, on {format_date(starts_on)}",
+            f"The date of the review cannot be before the plan started, on {format_date(started_on)}",
             field="reviewed_on",
         )
     before = {"rag": plan.rag, "reviewed_on": plan.reviewed_on}

@@ -11,13 +11,14 @@ What counts:
   grant is closed, the figure the officer recorded as achieved in the closure record stands instead: it starts as
   the returns' figure and is corrected there when the returns got it wrong, so the two pages never disagree.
 - People reached are the beneficiaries of the accepted returns, by community and by the ward the returns give.
-- Paid is the sum of the grant's instalments recorded as paid.
+- Paid is the sum of the grant's instalments recorded as paid, less what the group has repaid since its grant was
+  terminated: the money the grant has cost so far. Repaid is shown on its own as well.
 
 Loading is a fixed number of statements however many grants and returns there are: six after the four that read
 the filter form's choices (whose indicator library it shares), seven on its own. All are plain rows: the grants
-(with what was paid and how many returns were accepted), the indicator library, the accepted returns' figures,
-the closed grants' recorded figures, their beneficiaries, and the grants' themes and wards. They are added up in
-Python by grantsfund/reporting/rollup.py."""
+(with what was paid and repaid and how many returns were accepted), the indicator library, the accepted returns'
+figures, the closed grants' recorded figures, their beneficiaries, and the grants' themes and wards. They are added
+up in Python by grantsfund/reporting/rollup.py."""
 
 from __future__ import annotations
 
@@ -27,7 +28,14 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Select, Table, func, select
 
-from grantsfund.agreements.models import Agreement, AgreementStatus, AgreementVersion, MonitoringPeriod, VersionStatus
+from grantsfund.agreements.models import (
+    Agreement,
+    AgreementStatus,
+    AgreementVersion,
+    MonitoringPeriod,
+    Termination,
+    VersionStatus,
+)
 from grantsfund.applications.models import Application, application_themes, application_wards
 from grantsfund.extensions import db
 from grantsfund.monitoring.models import Closure, MonitoringReturn, ReturnBeneficiary, ReturnOutcome, ReturnStatus
@@ -103,8 +111,8 @@ def portfolio(filters: Filters | None = None, *, library: list[IndicatorInfo] | 
     actuals = _load_actuals(chosen)
     closed = _load_closed_figures(chosen)
     grants: dict[int, Grant] = {}
-    for grant_id, status, awarded, targets, paid, accepted in _load_grants(chosen):
-        grant = Grant(grant_id, status, awarded, paid, accepted)
+    for grant_id, status, awarded, targets, paid, repaid, accepted in _load_grants(chosen):
+        grant = Grant(grant_id, status, awarded, paid - repaid, accepted, repaid_pence=repaid)
         chosen_targets = (_target(grant_id, target, indicators, actuals, closed) for target in targets)
         grant.targets = [target for target in chosen_targets if filters.covers(target.indicator)]
         if grant.targets or not filters.by_indicator:
@@ -172,9 +180,11 @@ def _chosen_grants(filters: Filters) -> Select[int]:
     return select(Agreement.id).join(Application, Application.id == Agreement.application_id).where(*conditions)
 
 
-def _load_grants(chosen: Select[int]) -> list[tuple[int, AgreementStatus, int, list[dict[str, Any]], int, int]]:
-    """Each grant: its status, its award, the targets of the version in force, what has been paid and how many of
-    its returns were accepted. One statement."""
+def _load_grants(
+    chosen: Select[int],
+) -> list[tuple[int, AgreementStatus, int, list[dict[str, Any]], int, int, int]]:
+    """Each grant: its status, its award, the targets of the version in force, what has been paid, what the group
+    has repaid after a termination, and how many of its returns were accepted. One statement."""
     in_force = (
         select(AgreementVersion.agreement_id, func.max(AgreementVersion.number).label("number"))
         .where(AgreementVersion.status == VersionStatus.ACCEPTED)
@@ -187,6 +197,12 @@ def _load_grants(chosen: Select[int]) -> list[tuple[int, AgreementStatus, int, l
         .correlate(Agreement)
         .scalar_subquery()
     )
+    repaid = (
+        select(func.coalesce(func.sum(Termination.amount_repaid_pence), 0))
+        .where(Termination.agreement_id == Agreement.id)
+        .correlate(Agreement)
+        .scalar_subquery()
+    )
     accepted = (
         select(func.count(MonitoringReturn.id))
         .where(MonitoringReturn.agreement_id == Agreement.id, MonitoringReturn.status == ReturnStatus.ACCEPTED)
@@ -194,7 +210,7 @@ def _load_grants(chosen: Select[int]) -> list[tuple[int, AgreementStatus, int, l
         .scalar_subquery()
     )
     rows = db.session.execute(
-        select(Agreement.id, Agreement.status, Agreement.amount_pence, AgreementVersion.targets, paid, accepted)
+        select(Agreement.id, Agreement.status, Agreement.amount_pence, AgreementVersion.targets, paid, repaid, accepted)
         .join(in_force, in_force.c.agreement_id == Agreement.id)
         .join(
             AgreementVersion,
@@ -204,8 +220,8 @@ def _load_grants(chosen: Select[int]) -> list[tuple[int, AgreementStatus, int, l
         .order_by(Agreement.id)
     )
     return [
-        (grant_id, status, int(awarded), list(targets or []), int(paid_pence), int(returns))
-        for grant_id, status, awarded, targets, paid_pence, returns in rows
+        (grant_id, status, int(awarded), list(targets or []), int(paid_pence), int(repaid_pence), int(returns))
+        for grant_id, status, awarded, targets, paid_pence, repaid_pence, returns in rows
     ]
 
 

@@ -48,8 +48,9 @@ class Grant:
     id: int
     status: AgreementStatus
     awarded_pence: int
-    paid_pence: int
+    paid_pence: int  # less what was repaid
     returns_accepted: int
+    repaid_pence: int = 0  # paid back after the grant was terminated
     targets: list[GrantTarget] = field(default_factory=list)
     themes: list[tuple[int, str]] = field(default_factory=list)
     wards: list[tuple[int, str]] = field(default_factory=list)
@@ -170,7 +171,8 @@ class Headline:
     terminated: int  # of them, ended early
     closed: int
     awarded_pence: int
-    paid_pence: int
+    paid_pence: int  # less what was repaid
+    repaid_pence: int
     people: int
     returns_accepted: int
     targets: int
@@ -263,6 +265,7 @@ def add_up(
         closed=sum(1 for grant in grants if grant.status is AgreementStatus.CLOSED),
         awarded_pence=sum(grant.awarded_pence for grant in grants),
         paid_pence=sum(grant.paid_pence for grant in grants),
+        repaid_pence=sum(grant.repaid_pence for grant in grants),
         people=sum(grant.people for grant in grants),
         returns_accepted=sum(grant.returns_accepted for grant in grants),
         targets=len(targets),

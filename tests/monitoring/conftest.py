@@ -6,6 +6,9 @@ from __future__ import annotations
 import pytest
 
 from grantsfund.agreements.models import Agreement
+from tests.agreements import factories
+from tests.applications import factories as applications
+from tests.conftest import sign_in_as
 from tests.monitoring.factories import running
 from tests.payments import conftest as payments
 
@@ -27,3 +30,17 @@ def unmoved(round_, officer, make_user, people) -> Agreement:
     the time."""
     [agreement] = grants(round_, officer, make_user, people)
     return agreement
+
+
+@pytest.fixture
+def finance(make_user):
+    """A finance officer, as an actor."""
+    return factories.finance_actor(make_user)
+
+
+@pytest.fixture
+def other_member(app, make_user):
+    """Signed in, a member of another group."""
+    person = make_user(full_name="Other Group Member")
+    applications.group(person, name="Hillside Allotment Society")
+    return sign_in_as(app.test_client(), person)

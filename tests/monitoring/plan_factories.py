@@ -1,11 +1,11 @@
 """Grants to start the sustainability and closure tests from: accepted agreements (each with its plan), returns
 accepted with the figures a test chooses (made as rows here, standing in for the returns work), everything paid,
-and grants closed."""
+grants ended and closed."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from grantsfund.agreements.models import Agreement, MonitoringPeriod
 from grantsfund.common.actor import Actor
@@ -24,6 +24,7 @@ from grantsfund.payments import holds
 from grantsfund.payments import services as payments
 from grantsfund.payments.models import UNPAID, InstalmentStatus
 from tests.agreements import factories
+from tests.monitoring.factories import shifted
 from tests.panel.factories import join_group
 
 
@@ -100,8 +101,17 @@ def pay_everything(agreement: Agreement, finance: Actor, *, paid_on: date | None
     db.session.flush()
 
 
+def ended(agreement: Agreement) -> Agreement:
+    """The grant moved back in time, if need be, so that it ended yesterday (London)."""
+    today = london_today()
+    if agreement.ends_on >= today:
+        shifted(agreement, agreement.ends_on - today + timedelta(days=1))
+    return agreement
+
+
 def ready(agreement: Agreement, officer: Actor, finance: Actor, actual: int | None = 90) -> Agreement:
-    """Every return accepted and every instalment paid: ready to close."""
+    """Ended, every return accepted and every instalment paid: ready to close."""
+    ended(agreement)
     accept_all_returns(agreement, officer, actual)
     pay_everything(agreement, finance)
     return agreement

@@ -16,7 +16,6 @@ from grantsfund.extensions import db
 from grantsfund.monitoring import sustainability
 from grantsfund.monitoring.models import IncomeSource, Rag
 from grantsfund.monitoring.sustainability import IncomeLine
-from tests.agreements import factories
 from tests.agreements.conftest import officer, people, round_  # noqa: F401
 from tests.conftest import page
 from tests.monitoring import plan_factories
@@ -26,11 +25,6 @@ TODAY = date(2027, 3, 10)
 MONTHS = 6
 HORIZON = date(2027, 9, 10)
 EDGE = (HORIZON - TODAY).days
-
-
-@pytest.fixture
-def finance(make_user):
-    return factories.finance_actor(make_user)
 
 
 @pytest.fixture

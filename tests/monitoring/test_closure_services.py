@@ -4,16 +4,18 @@ that nothing can change any more."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from sqlalchemy import select
 
 from grantsfund.agreements import services, termination
 from grantsfund.agreements.models import AgreementStatus
-from grantsfund.common.dates import london_today
+from grantsfund.common.dates import format_date, london_today
 from grantsfund.common.errors import InvalidTransition
 from grantsfund.extensions import db
 from grantsfund.monitoring import closure, returns, sustainability
-from grantsfund.monitoring.closure import ClosureRefused, NotReady
+from grantsfund.monitoring.closure import Achievement, ClosureRefused, FieldProblem, NotReady
 from grantsfund.monitoring.models import Continuation, Rag, ReturnSection, ReturnStatus
 from grantsfund.monitoring.sustainability import IncomeLine
 from grantsfund.notifications.rendering import render_email
@@ -31,11 +33,6 @@ BASE_URL = "https://grants.northbrook.example"
 
 
 @pytest.fixture
-def finance(make_user):
-    return factories.finance_actor(make_user)
-
-
-@pytest.fixture
 def agreement(round_, officer, make_user, people):  # noqa: F811
     [made] = plan_factories.grants(round_, officer, make_user, people)
     return made
@@ -43,6 +40,10 @@ def agreement(round_, officer, make_user, people):  # noqa: F811
 
 def indicator(agreement) -> int:
     return plan_factories.targets(agreement)[0]["indicator_id"]
+
+
+def messages(agreement) -> list[str]:
+    return [blocker.message for blocker in closure.blockers(agreement)]
 
 
 def as_reported(agreement, comment: str = "") -> dict:
@@ -54,7 +55,8 @@ def as_reported(agreement, comment: str = "") -> dict:
 
 def test_a_grant_just_accepted_waits_for_its_returns_and_payments(agreement):
     first, second, final = agreement.periods
-    assert closure.readiness(agreement) == [
+    assert messages(agreement) == [
+        f"The grant runs until {format_date(agreement.ends_on)}: it can be closed after it ends",
         f"The final return (due {final.due_on.day} {final.due_on:%B %Y}) has not been accepted yet",
         f"The return for period 1 (due {first.due_on.day} {first.due_on:%B %Y}) has not been accepted yet",
         f"The return for period 2 (due {second.due_on.day} {second.due_on:%B %Y}) has not been accepted yet",
@@ -64,6 +66,7 @@ def test_a_grant_just_accepted_waits_for_its_returns_and_payments(agreement):
 
 
 def test_every_return_must_be_accepted_the_final_one_and_the_others(agreement, officer, finance):  # noqa: F811
+    plan_factories.ended(agreement)
     first, second, final = agreement.periods
     accept_return(final, actor=officer)
     accept_return(first, actor=officer)
@@ -76,6 +79,7 @@ def test_every_return_must_be_accepted_the_final_one_and_the_others(agreement, o
 
 
 def test_once_every_return_is_accepted_the_payments_remain(agreement, officer, finance):  # noqa: F811
+    plan_factories.ended(agreement)
     plan_factories.accept_all_returns(agreement, officer)
     first, second, third = payments.instalments_for(agreement)
     payments.approve(first, actor=finance)
@@ -83,18 +87,33 @@ def test_once_every_return_is_accepted_the_payments_remain(agreement, officer, f
     payments.cancel(second, reason="Spent less", actor=finance)
     payments.approve(third, actor=finance)
 
-    assert closure.readiness(agreement) == [
+    assert messages(agreement) == [
         "The final payment has not been made: instalment 3, £1,666.00, is approved. Each must be paid or cancelled"
     ]
 
     payments.record_paid(third, paid_on=london_today(), reference="BACS-3", actor=finance)
-    assert closure.readiness(agreement) == []
+    assert messages(agreement) == []
+
+
+def test_a_grant_is_closed_only_once_it_has_ended(agreement, officer, finance):  # noqa: F811
+    plan_factories.ready(agreement, officer, finance)
+    agreement.ends_on = london_today()  # its last day
+    assert messages(agreement) == [
+        f"The grant runs until {format_date(london_today())}: it can be closed after it ends"
+    ]
+    assert closure.ready_to_close().items == []
+    with pytest.raises(NotReady, match="runs until"):
+        closure.close(agreement, achieved=as_reported(agreement), lessons="x", continues=Continuation.NO, actor=officer)
+
+    agreement.ends_on = london_today() - timedelta(days=1)
+    assert messages(agreement) == []
+    assert closure.ready_to_close().items == [agreement]
 
 
 def test_a_variation_under_way_stands_in_the_way(agreement, officer, finance):  # noqa: F811
     plan_factories.ready(agreement, officer, finance)
     services.propose_variation(agreement, reason="Longer", actor=officer)
-    assert closure.readiness(agreement) == ["Version 2, a variation, is draft: it must be accepted or withdrawn first"]
+    assert messages(agreement) == ["Version 2, a variation, is draft: it must be accepted or withdrawn first"]
 
 
 @pytest.mark.parametrize(
@@ -113,7 +132,7 @@ def test_only_a_grant_in_force_can_be_closed(round_, officer, make_user, people,
         termination.terminate(
             agreement, reason="Stopped", terminated_on=london_today(), amount_owed_pence=0, actor=officer
         )
-    assert closure.readiness(agreement) == [message]
+    assert messages(agreement) == [message]
     with pytest.raises(NotReady, match=message):
         closure.close(agreement, achieved={}, lessons="x", continues=Continuation.NO, actor=officer)
 
@@ -348,3 +367,20 @@ def test_ready_to_close_lists_only_grants_that_can_be_closed(round_, officer, ma
     plan_factories.closed(done, officer, finance)
 
     assert closure.ready_to_close().items == [ready_one]
+
+
+def test_a_percentage_over_100_is_refused_whoever_asks():
+    item = Achievement(
+        indicator_id=7, indicator="Feel less alone", domain="Wellbeing", unit="%", target=60, achieved=70, percent=True
+    )
+
+    def problems(figure: int) -> list[FieldProblem]:
+        given = {7: (figure, "Counted again at the end")}
+        return closure.check_record(
+            [item], achieved=given, lessons="Lessons", continues=Continuation.YES, continuation_note=""
+        ).problems
+
+    assert problems(101) == [
+        FieldProblem("achieved_7", "Enter what was achieved for Wellbeing: Feel less alone between 0 and 100")
+    ]
+    assert problems(100) == []

@@ -8,22 +8,16 @@ import pytest
 
 from grantsfund.agreements.models import AgreementStatus
 from grantsfund.monitoring import closure
-from tests.agreements import factories
 from tests.agreements.conftest import officer, people, round_  # noqa: F401
 from tests.agreements.factories import events
-from tests.applications import factories as applications
-from tests.conftest import error_messages, page, queued_emails, sign_in_as
+from tests.conftest import error_messages, page, queued_emails
 from tests.fuzzing import assert_no_server_error
 from tests.monitoring import plan_factories
 from tests.monitoring.plan_factories import accept_return
+from tests.monitoring.plan_pages import flash, follow, text, values
 from tests.queries import statement_count
 
 ABOUT = "Work: Participants moving into paid work or volunteering"
-
-
-@pytest.fixture
-def finance(make_user):
-    return factories.finance_actor(make_user)
 
 
 @pytest.fixture
@@ -37,31 +31,6 @@ def agreement(round_, officer, make_user, people, applicant_client):  # noqa: F8
 def ready(agreement, officer, finance):  # noqa: F811
     """Three returns of 30 accepted (90 against a target of 80) and everything paid."""
     return plan_factories.ready(agreement, officer, finance, actual=30)
-
-
-@pytest.fixture
-def other_member(app, make_user):
-    person = make_user(full_name="Other Group Member")
-    applications.group(person, name="Hillside Allotment Society")
-    return sign_in_as(app.test_client(), person)
-
-
-def text(response, selector: str = "main") -> str:
-    found = page(response).select_one(selector)
-    return found.get_text(" ", strip=True) if found else ""
-
-
-def flash(response) -> str:
-    return text(response, ".govuk-notification-banner__content")
-
-
-def follow(client, response):
-    assert response.status_code == 302, error_messages(response) or flash(response)
-    return client.get(response.headers["Location"])
-
-
-def values(response, name: str) -> list[str]:
-    return [str(field.get("value", "")) for field in page(response).select(f"[name='{name}']")]
 
 
 def indicator(agreement) -> int:
@@ -91,10 +60,13 @@ def test_the_agreement_page_says_what_stands_in_the_way(officer_client, agreemen
     section = page(response).select_one("#closure")
     assert section.select_one("h2").get_text(strip=True) == "Closing the grant"
     links = [(link.get_text(strip=True), link["href"]) for link in section.select("li a")]
+    found = [blocker.message for blocker in closure.blockers(agreement)]
     assert links == [
-        (closure.readiness(agreement)[0], f"/monitoring/agreements/{agreement.id}"),
-        (closure.readiness(agreement)[1], f"/payments/agreements/{agreement.id}"),
+        (found[0], f"/agreements/{agreement.id}"),
+        (found[1], f"/monitoring/agreements/{agreement.id}"),
+        (found[2], f"/payments/agreements/{agreement.id}"),
     ]
+    assert found[0].startswith("The grant runs until ")
     assert section.select_one(f"a[href='/grants/{agreement.id}/close']") is None
 
 
@@ -105,9 +77,9 @@ def test_the_close_page_lists_what_stands_in_the_way(officer_client, agreement):
     ):
         assert response.status_code == 200
         assert page(response).select_one("h1").get_text(strip=True) == "The grant cannot be closed yet"
-        assert [item.get_text(strip=True) for item in page(response).select(".app-problems li")] == (
-            closure.readiness(agreement)
-        )
+        assert [item.get_text(strip=True) for item in page(response).select(".app-problems li")] == [
+            blocker.message for blocker in closure.blockers(agreement)
+        ]
     assert agreement.status is AgreementStatus.ACCEPTED
 
 

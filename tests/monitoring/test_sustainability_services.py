@@ -7,8 +7,10 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 
 import pytest
+from sqlalchemy import update
 
 from grantsfund.agreements import services, termination
+from grantsfund.agreements.models import Agreement
 from grantsfund.applications.models import FundingStatus
 from grantsfund.common.dates import format_date, london_to_utc
 from grantsfund.common.errors import DomainError, InvalidTransition
@@ -24,11 +26,6 @@ from tests.monitoring import plan_factories
 
 def noon(day: date) -> datetime:
     return london_to_utc(day, time(12, 0))
-
-
-@pytest.fixture
-def finance(make_user):
-    return factories.finance_actor(make_user)
 
 
 @pytest.fixture
@@ -177,6 +174,26 @@ def test_income_that_does_not_make_sense_is_refused_and_nothing_changes(plan, fi
     assert events("sustainability_plan.income_changed", plan) == []
 
 
+def test_saving_the_income_unchanged_keeps_its_rows(plan, finance):
+    [line] = plan.income
+    kept = line.id
+    same = IncomeLine(line.source, line.amount_pence, line.status, line.expected_on, line.note)
+    sustainability.update_income(plan, [same], actor=finance)
+    db.session.flush()
+    db.session.expire(plan)
+    assert [line.id for line in plan.income] == [kept]
+    assert events("sustainability_plan.income_changed", plan) == []
+
+
+def test_a_change_waits_for_the_grant_and_sees_it_closed_meanwhile(agreement, plan, finance):
+    # Closed from another request since this plan was read: the change re-reads the grant under its lock.
+    db.session.execute(
+        update(Agreement.__table__).where(Agreement.__table__.c.id == agreement.id).values(status="closed")
+    )
+    with pytest.raises(InvalidTransition, match="This grant is closed: its sustainability plan is a record"):
+        sustainability.update_income(plan, [], actor=finance)
+
+
 def test_an_amount_of_nothing_is_allowed(plan, finance):
     sustainability.update_income(plan, [IncomeLine("In-kind room hire", 0, FundingStatus.SECURED)], actor=finance)
     assert plan.income[0].amount_pence == 0
@@ -231,11 +248,12 @@ def test_two_reviews_on_one_day_the_later_one_counts(agreement, plan, officer): 
         ("  ", 5, "note", "Enter what the review found"),
         ("x" * 5001, 5, "note", "The note must be 5,000 characters or fewer"),
         ("Visit", 11, "reviewed_on", "The date of the review cannot be in the future"),
-        ("Visit", -1, "reviewed_on", "The date of the review cannot be before the grant started, on {start}"),
+        ("Visit", -1, "reviewed_on", "The date of the review cannot be before the plan started, on {start}"),
     ],
 )
 def test_a_review_that_does_not_make_sense_is_refused(agreement, plan, officer, note, days_after_start, field, message):  # noqa: F811
     start = agreement.starts_on
+    plan.created_at = noon(start)  # the plan started the day the grant did
     with pytest.raises(DomainError) as refused:
         sustainability.review(
             plan,
@@ -248,6 +266,22 @@ def test_a_review_that_does_not_make_sense_is_refused(agreement, plan, officer, 
     assert (refused.value.field, refused.value.message) == (field, message.format(start=format_date(start)))
     assert plan.rag is None
     assert events("sustainability_plan.reviewed", plan) == []
+
+
+def test_the_plan_can_be_reviewed_from_the_day_it_started_before_the_grant_begins(agreement, plan, officer):  # noqa: F811
+    started = date(2027, 2, 10)
+    plan.created_at = london_to_utc(started, time(0, 30))  # the evening before, in UTC
+    agreement.starts_on = date(2027, 4, 1)
+    sustainability.review(
+        plan, rag=Rag.AMBER, note="First visit", reviewed_on=started, actor=officer, now=noon(date(2027, 2, 20))
+    )
+    assert plan.rag is Rag.AMBER
+    with pytest.raises(DomainError) as refused:
+        sustainability.review(
+            plan, rag=Rag.GREEN, note="Visit", reviewed_on=started - timedelta(days=1), actor=officer,
+            now=noon(date(2027, 2, 20)),
+        )  # fmt: skip
+    assert refused.value.message == "The date of the review cannot be before the plan started, on 10 February 2027"
 
 
 def test_today_is_the_date_in_london(agreement, plan, officer):  # noqa: F811

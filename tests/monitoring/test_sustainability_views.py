@@ -14,19 +14,13 @@ from grantsfund.common.dates import format_date, london_today
 from grantsfund.extensions import db
 from grantsfund.monitoring import sustainability
 from grantsfund.monitoring.models import Rag
-from tests.agreements import factories
 from tests.agreements.conftest import officer, people, round_  # noqa: F401
 from tests.agreements.factories import events
-from tests.applications import factories as applications
-from tests.conftest import error_messages, page, sign_in_as
+from tests.conftest import error_messages, page
 from tests.fuzzing import assert_no_server_error
 from tests.monitoring import plan_factories
+from tests.monitoring.plan_pages import flash, follow, text, values
 from tests.queries import statement_count
-
-
-@pytest.fixture
-def finance(make_user):
-    return factories.finance_actor(make_user)
 
 
 @pytest.fixture
@@ -43,33 +37,8 @@ def plan(agreement):
     return plan_factories.plan_of(agreement)
 
 
-@pytest.fixture
-def other_member(app, make_user):
-    person = make_user(full_name="Other Group Member")
-    applications.group(person, name="Hillside Allotment Society")
-    return sign_in_as(app.test_client(), person)
-
-
-def text(response, selector: str = "main") -> str:
-    found = page(response).select_one(selector)
-    return found.get_text(" ", strip=True) if found else ""
-
-
-def flash(response) -> str:
-    return text(response, ".govuk-notification-banner__content")
-
-
-def follow(client, response):
-    assert response.status_code == 302, error_messages(response) or flash(response)
-    return client.get(response.headers["Location"])
-
-
 def day(value: date) -> list[str]:
     return [str(value.day), str(value.month), str(value.year)]
-
-
-def values(response, name: str) -> list[str]:
-    return [str(field.get("value", "")) for field in page(response).select(f"[name='{name}']")]
 
 
 def nav(response) -> list[str]:
@@ -154,6 +123,28 @@ def test_the_group_reads_its_own_plan_from_its_agreement_but_cannot_change_it(
     assert applicant_client.submit(f"/sustainability/plans/{plan.id}/income", {}).status_code == 403
 
 
+def test_a_group_whose_plan_is_rated_red_is_told_what_happens_next(applicant_client, plan, officer, app):  # noqa: F811
+    sustainability.review(plan, rag=Rag.RED, note="Lottery said no", reviewed_on=london_today(), actor=officer)
+    db.session.flush()
+
+    response = applicant_client.get(f"/sustainability/plans/{plan.id}")
+
+    assert (
+        "Your grants officer will talk to you about how the work can carry on after the grant. If you want to talk"
+        " sooner, email the Communities Fund team at" in text(response)
+    )
+    assert page(response).select_one(f"main a[href='mailto:{app.config['SUPPORT_EMAIL']}']") is not None
+
+
+def test_staff_and_a_group_not_rated_red_see_no_such_line(officer_client, applicant_client, plan, officer):  # noqa: F811
+    sustainability.review(plan, rag=Rag.AMBER, note="Slow", reviewed_on=london_today(), actor=officer)
+    db.session.flush()
+    assert "Your grants officer will talk to you" not in text(applicant_client.get(f"/sustainability/plans/{plan.id}"))
+    sustainability.review(plan, rag=Rag.RED, note="Lottery said no", reviewed_on=london_today(), actor=officer)
+    db.session.flush()
+    assert "Your grants officer will talk to you" not in text(officer_client.get(f"/sustainability/plans/{plan.id}"))
+
+
 def test_another_groups_member_gets_a_404(other_member, plan):
     assert other_member.get(f"/sustainability/plans/{plan.id}").status_code == 404
     assert other_member.get("/sustainability/plans/999999").status_code == 404
@@ -219,10 +210,12 @@ def test_a_review_that_does_not_make_sense_is_refused_with_the_input_kept(office
     assert page(response).select_one("textarea[name=note]").get_text() == "Lottery said no"
     assert page(response).select_one("input[name=rag][value=red]").has_attr("checked")
 
-    before = agreement.starts_on - timedelta(days=1)
-    response = officer_client.submit(url, {"rag": "red", "note": "Early", "reviewed_on": day(before)})
+    started = london_today(plan.created_at)
+    response = officer_client.submit(
+        url, {"rag": "red", "note": "Early", "reviewed_on": day(started - timedelta(days=1))}
+    )
     assert error_messages(response) == [
-        f"The date of the review cannot be before the grant started, on {format_date(agreement.starts_on)}"
+        f"The date of the review cannot be before the plan started, on {format_date(started)}"
     ]
     assert plan.rag is None
     assert events("sustainability_plan.reviewed", plan) == []
@@ -301,12 +294,14 @@ def test_a_begun_income_row_needs_every_answer_and_the_input_is_kept(officer_cli
 def test_a_closed_grants_plan_is_a_record(officer_client, plan, agreement, officer, finance):  # noqa: F811
     plan_factories.closed(agreement, officer, finance)
     response = officer_client.get(f"/sustainability/plans/{plan.id}")
-    assert "This grant is closed. The plan is kept as a record and can no longer be changed." in text(response)
+    assert "This grant is closed: its sustainability plan is a record now and cannot be changed." in text(
+        response, ".govuk-inset-text"
+    )
     assert "Review the plan" not in text(response)
     for form in ("review", "income"):
         refused = officer_client.get(f"/sustainability/plans/{plan.id}/{form}")
         assert refused.headers["Location"] == f"/sustainability/plans/{plan.id}"
-        assert "This grant is closed: its sustainability plan can no longer be changed" in flash(
+        assert "This grant is closed: its sustainability plan is a record now and cannot be changed" in flash(
             officer_client.get(refused.headers["Location"])
         )
     posted = officer_client.submit(

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from grantsfund.agreements.models import AgreementStatus, VersionStatus
+from grantsfund.agreements.models import AgreementStatus, RepaymentStatus, Termination, VersionStatus
 from grantsfund.applications.models import Community
 from grantsfund.extensions import db
 from grantsfund.monitoring.models import Closure, Continuation, ReturnStatus
@@ -19,6 +19,7 @@ from grantsfund.payments.models import InstalmentStatus
 from grantsfund.reporting import portfolio
 from grantsfund.reporting.filters import Filters
 from grantsfund.reporting.rollup import NO_WARD, one_decimal, whole_percent
+from tests.conftest import page
 from tests.queries import counted_statements
 from tests.reporting import factories
 from tests.reporting.factories import TargetSpec
@@ -161,6 +162,33 @@ def test_paid_is_the_instalments_recorded_as_paid(world):
     headline = portfolio.portfolio().headline
 
     assert (headline.awarded_pence, headline.paid_pence) == (90_000, 12_500)
+
+
+def test_paid_is_less_what_a_terminated_grant_repaid(world, officer_client):
+    ward = factories.ward("Abbey")
+    running = factories.grant(world, amount_pence=50_000, wards=[ward])
+    ended = factories.grant(world, amount_pence=40_000, status=AgreementStatus.TERMINATED, wards=[ward])
+    factories.instalment(running, 20_000, InstalmentStatus.PAID)
+    factories.instalment(ended, 30_000, InstalmentStatus.PAID)
+    db.session.add(
+        Termination(
+            agreement_id=ended.id,
+            reason="The group closed",
+            terminated_on=ended.starts_on,
+            amount_owed_pence=25_000,
+            amount_repaid_pence=10_000,
+            repayment_status=RepaymentStatus.PART_REPAID,
+        )
+    )
+    db.session.flush()
+
+    built = portfolio.portfolio()
+
+    assert (built.headline.paid_pence, built.headline.repaid_pence) == (40_000, 10_000)
+    assert by_name(built.by_ward)["Abbey"].paid_pence == 40_000
+    assert ["All grants", "", "", "All", "2", *[""] * 6, "900.00", "400.00", "0"] == next(built.rows())
+    shown = page(officer_client.get("/reports/portfolio"))
+    assert shown.select_one("#headline").get_text(" ", strip=True).count("£400.00 paid, after £100.00 repaid") == 1
 
 
 def test_people_by_community_and_ward_come_from_the_returns(world):
