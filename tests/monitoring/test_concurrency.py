@@ -7,8 +7,7 @@ own, created for the test and dropped after it."""
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 
 import pytest
 from flask import Flask
@@ -16,7 +15,6 @@ from sqlalchemy import text
 
 from grantsfund.accounts.models import User
 from grantsfund.common.actor import Actor
-from grantsfund.common.errors import DomainError
 from grantsfund.extensions import db
 from grantsfund.monitoring import returns
 from grantsfund.monitoring.models import MonitoringReturn, ReturnSection, ReturnStatus
@@ -25,7 +23,7 @@ from tests.applications import factories as applications
 from tests.monitoring.factories import filled, member_of, started, submitted
 from tests.panel.factories import panel
 from tests.rounds.factories import officer_actor
-from tests.scratch import scratch_database
+from tests.scratch import race, scratch_database
 
 
 @pytest.fixture
@@ -41,38 +39,6 @@ def a_grant(make_user) -> tuple[object, Actor]:
     round_.budget_pence = 5_000_000
     bid = factories.awarded(round_, officer, make_user, panel(make_user))
     return factories.accepted(bid, officer), officer
-
-
-def race(scratch_app: Flask, moves: list[Callable[[], None]]) -> tuple[int, list[Exception]]:
-    """Each move runs in its own app context at the same moment; how many went through, and what was refused."""
-    start = threading.Barrier(len(moves))
-    done: list[int] = []
-    refused: list[Exception] = []
-    errors: list[BaseException] = []
-
-    def run(move: Callable[[], None]) -> None:
-        with scratch_app.app_context():
-            try:
-                start.wait(60)
-                try:
-                    move()
-                    db.session.commit()
-                    done.append(1)
-                except DomainError as error:
-                    db.session.rollback()
-                    refused.append(error)
-            except Exception as error:  # noqa: BLE001 - the assertion below reports it
-                errors.append(error)
-            finally:
-                db.session.remove()
-
-    threads = [threading.Thread(target=run, args=(move,)) for move in moves]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(120)
-    assert errors == []
-    return len(done), refused
 
 
 def loaded(return_id: int) -> MonitoringReturn:

@@ -6,8 +6,7 @@ own, created for the test and dropped after it."""
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 
 import pytest
 from flask import Flask
@@ -16,13 +15,12 @@ from sqlalchemy import text
 from grantsfund.accounts.models import User
 from grantsfund.applications.models import Application
 from grantsfund.common.actor import Actor
-from grantsfund.common.errors import DomainError
 from grantsfund.extensions import db
 from grantsfund.signposting import signposts
 from grantsfund.signposting.models import Signpost
 from tests.applications import factories as applications
 from tests.rounds.factories import officer_actor
-from tests.scratch import scratch_database
+from tests.scratch import race, scratch_database
 from tests.signposting.factories import ineligible, listed
 
 
@@ -30,38 +28,6 @@ from tests.signposting.factories import ineligible, listed
 def scratch_app(app: Flask, tmp_path) -> Iterator[Flask]:
     with scratch_database(tmp_path, connections=4) as scratch:
         yield scratch
-
-
-def race(scratch_app: Flask, moves: list[Callable[[], None]]) -> tuple[int, list[Exception]]:
-    """Each move runs in its own app context at the same moment; how many went through, and what was refused."""
-    start = threading.Barrier(len(moves))
-    done: list[int] = []
-    refused: list[Exception] = []
-    errors: list[BaseException] = []
-
-    def run(move: Callable[[], None]) -> None:
-        with scratch_app.app_context():
-            try:
-                start.wait(60)
-                try:
-                    move()
-                    db.session.commit()
-                    done.append(1)
-                except DomainError as error:
-                    db.session.rollback()
-                    refused.append(error)
-            except Exception as error:  # noqa: BLE001 - the assertion below reports it
-                errors.append(error)
-            finally:
-                db.session.remove()
-
-    threads = [threading.Thread(target=run, args=(move,)) for move in moves]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(120)
-    assert errors == []
-    return len(done), refused
 
 
 def count(sql: str) -> int:
