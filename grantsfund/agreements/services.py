@@ -34,7 +34,7 @@ from grantsfund.common.dates import add_months, format_date, london_today, utcno
 from grantsfund.common.errors import DomainError, InvalidTransition
 from grantsfund.common.money import format_pence
 from grantsfund.extensions import db
-from grantsfund.monitoring import reminders, returns, sustainability
+from grantsfund.monitoring import returns, sustainability
 from grantsfund.monitoring.models import MonitoringReturn
 from grantsfund.notifications.services import queue_email
 from grantsfund.panel.decisions import published_decision
@@ -642,7 +642,7 @@ def _bring_into_force(agreement: Agreement, item: AgreementVersion, actor: Actor
         if any(entry.number == period.number and entry.due_on != period.due_on for entry in planned)
     ]
     periods, dropped = _apply_periods(agreement, planned)
-    reminders.reset(moved)
+    returns.reset_reminders(moved)
     db.session.flush()
     _apply_instalments(agreement, schedules.load_payments(item.payments), periods)
     db.session.flush()

@@ -54,7 +54,7 @@ class Blocker:
     about: str
 
 
-def blockers(agreement: Agreement) -> list[Blocker]:
+def blockers(agreement: Agreement, *, now: datetime | None = None) -> list[Blocker]:
     if agreement.status is AgreementStatus.CLOSED:
         return [Blocker("This grant is already closed", "agreement")]
     if agreement.status is not AgreementStatus.ACCEPTED:
@@ -64,7 +64,7 @@ def blockers(agreement: Agreement) -> list[Blocker]:
             )
         ]
     found = []
-    if london_today() <= agreement.ends_on:
+    if london_today(now) <= agreement.ends_on:
         # A project that finishes early brings its end date forward by a variation first.
         found.append(
             Blocker(
@@ -301,7 +301,7 @@ def close(
     a comment."""
     now = now or utcnow()
     payments.lock_agreement(agreement)
-    found = blockers(agreement)
+    found = blockers(agreement, now=now)
     if found:
         raise NotReady(found)
     checked = check_record(

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import delete, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from grantsfund.agreements.models import MonitoringPeriod
@@ -107,14 +107,6 @@ def send(due: Due, *, now: datetime | None = None) -> bool:
     for address in group_addresses(agreement.application):
         queue_email(to=address, template=f"monitoring/{due.kind.value}", context=context, now=now)
     return True
-
-
-def reset(periods: Iterable[MonitoringPeriod]) -> None:
-    """A variation moved these periods' due dates: the reminders sent for the old dates no longer count, so each
-    kind goes again when the new date calls for it."""
-    ids = [period.id for period in periods]
-    if ids:
-        db.session.execute(delete(ReturnReminder).where(ReturnReminder.period_id.in_(ids)))
 
 
 def hold_late_payments(now: datetime | None = None) -> int:

@@ -10,13 +10,13 @@ every section is complete. The same checks give `problems`, which says what stop
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, NamedTuple
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -39,6 +39,7 @@ from grantsfund.monitoring.models import (
     ReturnBeneficiary,
     ReturnEvidence,
     ReturnOutcome,
+    ReturnReminder,
     ReturnSection,
     ReturnSpend,
     ReturnStatus,
@@ -70,6 +71,7 @@ from grantsfund.organisations import services as organisations
 from grantsfund.organisations import storage
 from grantsfund.organisations.scanning import Scanner
 from grantsfund.payments import holds
+from grantsfund.payments import services as payments
 from grantsfund.payments.models import Instalment
 
 MAX_EVIDENCE = 20
@@ -279,9 +281,18 @@ def _follow_agreement(ret: MonitoringReturn, *, actor: Actor, now: datetime) -> 
         line.budget_pence = budgets[line.position]
     after = _terms(ret)
     if after != before:
+        ret.version += 1  # a page opened before the change matches figures to targets by position: refuse it
         audit.record(
             actor=actor, action="monitoring_return.targets_changed", obj=ret, before=before, after=after, now=now
         )
+
+
+def reset_reminders(periods: Iterable[MonitoringPeriod]) -> None:
+    """These periods' returns have a new date to be sent by (a variation moved it, or the council sent the return
+    back): the reminders sent for the old date no longer count, so each kind goes again when the new date calls."""
+    ids = [period.id for period in periods]
+    if ids:
+        db.session.execute(delete(ReturnReminder).where(ReturnReminder.period_id.in_(ids)))
 
 
 def follow_targets(agreement: Agreement, *, actor: Actor, now: datetime) -> None:
@@ -398,10 +409,7 @@ def save_section(
     _lock(ret)  # so a save never lands in a return another member has just sent
     _require_editable(ret)
     if expected_version is not None and expected_version != ret.version:
-        raise DomainError(
-            "Someone else in your group changed this return since you opened this page: check your answers and"
-            " save again"
-        )
+        raise DomainError("This return was changed after you opened this page: check your answers and save again")
     rule = RULES[section]
     found = rule.check(ret, answers, completed)
     if found:
@@ -699,6 +707,7 @@ def submit(ret: MonitoringReturn, *, actor: Actor, now: datetime | None = None) 
     ret.submitted_at = now
     _touched(ret, actor, now)
     db.session.flush()
+    holds.reword_holds(ret.period, actor=actor, now=now)
     audit.record(
         actor=actor,
         action="monitoring_return.submitted",
@@ -765,6 +774,8 @@ def _check_note(note: str, field_name: str = "note") -> str:
 def accept(ret: MonitoringReturn, *, actor: Actor, note: str = "", now: datetime | None = None) -> list[Instalment]:
     """Accept the submitted version: payments held waiting for it are released for finance to approve."""
     now = now or utcnow()
+    # Agreement first, as a variation's acceptance locks it: the reopened return follows the terms in force.
+    payments.lock_agreement(ret.agreement)
     latest = _start_review(ret)
     note = _check_note(note)
     latest.outcome = ReviewOutcome.ACCEPTED
@@ -839,7 +850,9 @@ def request_changes(
     # The agreement may have been varied while the council had the return: the group corrects it against the new.
     _follow_agreement(ret, actor=actor, now=now)
     db.session.flush()
-    holds.return_sent_back(ret.period, actor=actor, now=now)
+    holds.reword_holds(ret.period, actor=actor, now=now)
+    # The group has a new date to send it by: reminders sent for the old one no longer count.
+    reset_reminders([ret.period])
     _tell_group(
         ret,
         "monitoring/changes_requested",

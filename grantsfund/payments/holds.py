@@ -5,8 +5,8 @@ yet accepted (overdue or not yet in), and as soon as the return is overdue whate
 has sent it and it waits for the council's review, or the council sent it back for changes and the group's
 resubmission date has not passed); `hold_waiting` does this daily (`flask payments hold`, and
 `flask monitoring remind`). Monitoring calls `return_accepted` when it accepts a period's return: the period
-records it and its held instalments go back to due, ready for finance to approve, and `return_sent_back` when it
-sends a return back for changes, so the holds say what they now wait for."""
+records it and its held instalments go back to due, ready for finance to approve; and `reword_holds` when the group
+sends a return or the council sends it back for changes, so the holds say what they now wait for."""
 
 from __future__ import annotations
 
@@ -172,8 +172,9 @@ def refresh(agreement: Agreement, *, actor: Actor, now: datetime) -> None:
             _hold(instalment, actor, now)
 
 
-def return_sent_back(period: MonitoringPeriod, *, actor: Actor, now: datetime) -> None:
-    """The council sent the period's return back for changes: its automatic holds now wait for the group again."""
+def reword_holds(period: MonitoringPeriod, *, actor: Actor, now: datetime) -> None:
+    """The period's return changed hands (the group sent it, or the council sent it back for changes): its
+    automatic holds say what they now wait for."""
     reason = waiting_reason(period, now)
     held = db.session.scalars(
         select(Instalment).where(

@@ -848,6 +848,7 @@ def test_an_accepted_variation_gives_a_return_in_progress_its_targets(bid, offic
     ret = started(agreement, 1)
     [kept] = ret.outcomes
     kept.actual = 12
+    opened = ret.version  # an outcomes page the group opened before the variation
     other = next(indicator for indicator in round_.indicators if indicator.id != kept.indicator_id)
     variation = services.propose_variation(agreement, reason="A second outcome", actor=officer)
     [target] = schedules.load_targets(variation.targets)
@@ -863,6 +864,8 @@ def test_an_accepted_variation_gives_a_return_in_progress_its_targets(bid, offic
     ]
     [changed] = factories.events("monitoring_return.targets_changed", ret)
     assert changed.after["targets"] == [[kept.indicator_id, target.target + 20], [other.id, 25]]
+    # Its figures would be matched to the new list of targets by position: the page is out of date.
+    assert ret.version > opened
 
 
 def test_a_return_sent_before_a_variation_takes_its_targets_and_budgets_when_sent_back(bid, officer, round_):

@@ -272,6 +272,36 @@ def test_sending_a_return_back_rewrites_the_reason_its_payment_is_held(unmoved, 
     assert changed.after["reason"] == reason
 
 
+def test_a_return_sent_back_is_reminded_again_before_and_after_its_resubmission_date(unmoved, officer):
+    period = period_of(unmoved, 1)
+    assert reminders.remind(now=noon(period.due_on - timedelta(days=3))).due_soon == 1  # before the first date
+    ret = submitted(unmoved, 1, now=noon(period.due_on - timedelta(days=1)))
+    asked = period.due_on + timedelta(days=5)
+    returns.request_changes(ret, comments={ReturnSection.RISKS: "Say more"}, note="", actor=officer, now=noon(asked))
+    resubmit_by = asked + timedelta(days=14)
+
+    assert reminders.remind(now=noon(asked + timedelta(days=1))).due_soon == 1  # for the new date
+    assert reminders.remind(now=noon(resubmit_by + timedelta(days=1))).overdue == 1
+    assert [email.context["due_on"] for email in sent("due_soon")] == [format_date(period.due_on)] * 2 + [
+        format_date(resubmit_by)
+    ] * 2
+
+
+def test_sending_the_return_again_rewords_its_held_payment(unmoved, officer):
+    period = period_of(unmoved, 1)
+    waiting = payments.instalments_for(unmoved)[1]
+    waiting.due_on = period.due_on
+    ret = submitted(unmoved, 1, now=noon(period.due_on - timedelta(days=1)))
+    reminders.remind(now=noon(period.due_on))
+    asked = period.due_on + timedelta(days=2)
+    returns.request_changes(ret, comments={ReturnSection.RISKS: "Say more"}, note="", actor=officer, now=noon(asked))
+    assert waiting.hold_reason.startswith("Waiting for the group to make the changes")
+
+    filled(ret)
+    returns.submit(ret, actor=member_of(unmoved), now=noon(asked + timedelta(days=1)))
+    assert waiting.hold_reason == "Waiting for the council to review the return for period 1, which the group has sent"
+
+
 def test_the_held_email_tells_a_group_that_has_sent_its_return_it_need_do_nothing(unmoved):
     period = period_of(unmoved, 1)
     payments.instalments_for(unmoved)[1].due_on = period.due_on

@@ -175,7 +175,7 @@ def test_a_save_from_a_page_opened_before_another_members_save_is_refused_with_t
 
     assert refused.status_code == 200
     assert error_messages(refused) == [
-        "Someone else in your group changed this return since you opened this page: check your answers and save again"
+        "This return was changed after you opened this page: check your answers and save again"
     ]
     assert shown_value(refused, "progress") == "My account"
     assert ret.progress == "Their account"
@@ -206,7 +206,7 @@ def test_adding_evidence_also_makes_an_open_section_page_out_of_date(applicant_c
     assert uploaded.status_code == 302
 
     refused = applicant_client.submit(url, {"risks": "None", "completed": "yes", "version": opened})
-    assert error_messages(refused)[0].startswith("Someone else in your group changed this return")
+    assert error_messages(refused)[0].startswith("This return was changed after you opened this page")
     assert ret.risks == ""
 
 
@@ -218,7 +218,7 @@ def test_each_save_moves_the_version_on_so_the_same_page_cannot_be_saved_twice(a
     assert applicant_client.submit(url, {"risks": "A", "completed": "no", "version": opened}).status_code == 302
     assert opened_version(applicant_client.get(url)) == str(int(opened) + 1)
     second = applicant_client.submit(url, {"risks": "B", "completed": "no", "version": opened})
-    assert error_messages(second)[0].startswith("Someone else in your group changed this return")
+    assert error_messages(second)[0].startswith("This return was changed after you opened this page")
     assert ret.risks == "A"
 
 

@@ -298,3 +298,13 @@ def test_the_officers_list_gives_a_return_sent_back_late_its_resubmission_date(o
     assert page(shown).select_one("#overdue-table") is None
     [row] = table(shown, "#due-soon-table")
     assert row[2:] == [format_date(london_today() + timedelta(days=14)), "14", "Changes requested"]
+
+
+def test_a_payment_finance_put_on_hold_says_why_not_that_it_waits_for_the_return(
+    applicant_client, finance_client, grant
+):
+    waiting = payments.instalments_for(grant)[1]
+    payments.hold(waiting, reason="Bank details to confirm", actor=Actor(finance_client.user))
+    db.session.flush()
+    listed = table(applicant_client.get(f"/monitoring/agreements/{grant.id}"), "#returns")
+    assert listed[0][4] == "£1,666.00 on hold: Bank details to confirm"
